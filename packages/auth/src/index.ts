@@ -1,0 +1,3 @@
+export * from './identity.js';
+export * from './verify.js';
+export * from './internal.js';

@@ -1,0 +1,51 @@
+import type { Bus, BusMessage, Handler } from './bus.js';
+
+/**
+ * The in-process adapter, for when every service runs in one process (demo mode, tests
+ * without REDIS_URL). `publish` resolves only after every group's handler has finished, so
+ * the outbox relay marks a row published only once it was really consumed: a failing
+ * handler makes publish reject and the relay tries again later.
+ */
+export class MemoryBus implements Bus {
+  private readonly groups = new Map<string, Map<string, Handler[]>>();
+  private readonly cursor = new Map<string, number>();
+
+  async publish(message: BusMessage): Promise<void> {
+    const groups = this.groups.get(message.topic);
+    if (!groups) return;
+    const failures: unknown[] = [];
+    for (const [group, handlers] of groups) {
+      if (handlers.length === 0) continue;
+      // One handler per group gets each message, like replicas sharing a consumer group.
+      const key = `${message.topic}/${group}`;
+      const next = (this.cursor.get(key) ?? 0) % handlers.length;
+      this.cursor.set(key, next + 1);
+      try {
+        await handlers[next]!(structuredClone(message));
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+    if (failures.length > 0) throw new AggregateError(failures, `handlers failed for ${message.topic}`);
+  }
+
+  async subscribe(topic: string, group: string, handler: Handler) {
+    const groups = this.groups.get(topic) ?? new Map<string, Handler[]>();
+    this.groups.set(topic, groups);
+    const handlers = groups.get(group) ?? [];
+    groups.set(group, handlers);
+    handlers.push(handler);
+    return async () => {
+      const index = handlers.indexOf(handler);
+      if (index >= 0) handlers.splice(index, 1);
+    };
+  }
+
+  async ping() {
+    return true;
+  }
+
+  async close() {
+    this.groups.clear();
+  }
+}

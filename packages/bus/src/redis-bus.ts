@@ -1,0 +1,146 @@
+import { hostname } from 'node:os';
+import { Redis } from 'ioredis';
+import { consoleLogger, type Bus, type BusLogger, type BusMessage, type Handler } from './bus.js';
+
+export interface RedisBusOptions {
+  url: string;
+  /** Namespaces keys, so test runs and environments sharing one Redis stay apart. */
+  prefix?: string;
+  logger?: BusLogger;
+  /** A message whose handler failed is retried after it has been pending this long. */
+  retryAfterMs?: number;
+  blockMs?: number;
+}
+
+type StreamEntry = [id: string, fields: string[]];
+
+/**
+ * Redis Streams with one consumer group per service: messages survive a consumer being
+ * down (they wait in the stream), a failed handler leaves its message pending until it is
+ * claimed again, and the replicas of a service share the work.
+ */
+export class RedisBus implements Bus {
+  private readonly client: Redis;
+  private readonly readers = new Set<Redis>();
+  private readonly prefix: string;
+  private readonly logger: BusLogger;
+  private readonly consumerName = `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  private closed = false;
+
+  constructor(private readonly options: RedisBusOptions) {
+    this.prefix = options.prefix ?? 'marquee';
+    this.logger = options.logger ?? consoleLogger;
+    this.client = new Redis(options.url, { maxRetriesPerRequest: 3, lazyConnect: false });
+    this.client.on('error', () => {}); // reconnects on its own; failures surface on commands
+  }
+
+  private streamKey(topic: string) {
+    return `${this.prefix}:stream:${topic}`;
+  }
+
+  async publish(message: BusMessage): Promise<void> {
+    await this.client.xadd(
+      this.streamKey(message.topic),
+      'MAXLEN',
+      '~',
+      '100000',
+      '*',
+      'message',
+      JSON.stringify(message),
+    );
+  }
+
+  async subscribe(topic: string, group: string, handler: Handler) {
+    const key = this.streamKey(topic);
+    try {
+      // From the stream's start: a service deployed later still sees what it missed.
+      await this.client.xgroup('CREATE', key, group, '0', 'MKSTREAM');
+    } catch (error) {
+      if (!String(error).includes('BUSYGROUP')) throw error;
+    }
+    const reader = this.client.duplicate();
+    reader.on('error', () => {});
+    this.readers.add(reader);
+    let active = true;
+    const loop = this.consume(reader, key, group, handler, () => active);
+    return async () => {
+      active = false;
+      this.readers.delete(reader);
+      reader.disconnect();
+      await loop.catch(() => undefined);
+    };
+  }
+
+  private async consume(reader: Redis, key: string, group: string, handler: Handler, active: () => boolean) {
+    const retryAfter = this.options.retryAfterMs ?? 30_000;
+    let lastClaim = 0;
+    while (active() && !this.closed) {
+      try {
+        if (Date.now() - lastClaim > retryAfter / 2) {
+          lastClaim = Date.now();
+          const claimed = (await reader.xautoclaim(
+            key,
+            group,
+            this.consumerName,
+            retryAfter,
+            '0',
+            'COUNT',
+            50,
+          )) as [string, StreamEntry[]];
+          await this.handleAll(reader, key, group, claimed[1] ?? [], handler);
+        }
+        const response = (await reader.xreadgroup(
+          'GROUP',
+          group,
+          this.consumerName,
+          'COUNT',
+          50,
+          'BLOCK',
+          this.options.blockMs ?? 2_000,
+          'STREAMS',
+          key,
+          '>',
+        )) as [string, StreamEntry[]][] | null;
+        for (const [, entries] of response ?? []) await this.handleAll(reader, key, group, entries, handler);
+      } catch (error) {
+        if (!active() || this.closed) return;
+        this.logger.error({ err: String(error), stream: key }, 'bus read failed; retrying');
+        await new Promise((r) => setTimeout(r, 1_000));
+      }
+    }
+  }
+
+  private async handleAll(
+    reader: Redis,
+    key: string,
+    group: string,
+    entries: StreamEntry[],
+    handler: Handler,
+  ) {
+    for (const [entryId, fields] of entries) {
+      const raw = fields[fields.indexOf('message') + 1];
+      try {
+        if (raw) await handler(JSON.parse(raw) as BusMessage);
+        await reader.xack(key, group, entryId);
+      } catch (error) {
+        // Left pending: claimed again after retryAfterMs.
+        this.logger.error({ err: String(error), stream: key, entryId }, 'bus handler failed; will retry');
+      }
+    }
+  }
+
+  async ping() {
+    try {
+      return (await this.client.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  async close() {
+    this.closed = true;
+    for (const reader of this.readers) reader.disconnect();
+    this.readers.clear();
+    await this.client.quit().catch(() => this.client.disconnect());
+  }
+}

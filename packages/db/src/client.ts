@@ -1,0 +1,67 @@
+import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+
+export interface DbOptions<TSchema extends Record<string, unknown>> {
+  url: string;
+  schema: TSchema;
+  /** Pool size per process. */
+  max?: number;
+  /** Called with every statement sent; tests count statements with it. */
+  onQuery?: (query: string) => void;
+  /** Shown in pg_stat_activity, handy when several services share one server. */
+  applicationName?: string;
+}
+
+export interface Database<TSchema extends Record<string, unknown>> {
+  sql: postgres.Sql;
+  db: PostgresJsDatabase<TSchema>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export function createDatabase<TSchema extends Record<string, unknown>>(
+  options: DbOptions<TSchema>,
+): Database<TSchema> {
+  const sql = postgres(options.url, {
+    max: options.max ?? 10,
+    idle_timeout: 30,
+    connect_timeout: 10,
+    // Notices (e.g. "schema already exists") are noise in service logs.
+    onnotice: () => {},
+    connection: { application_name: options.applicationName ?? 'marquee' },
+    ...(options.onQuery ? { debug: (_conn: number, query: string) => options.onQuery?.(query) } : {}),
+  });
+  const db = drizzle({ client: sql, schema: options.schema });
+  return {
+    sql,
+    db,
+    async ping() {
+      try {
+        await sql`select 1`;
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => sql.end({ timeout: 5 }),
+  };
+}
+
+/** Postgres error codes we translate into API errors. */
+export const PG = {
+  uniqueViolation: '23505',
+  foreignKeyViolation: '23503',
+  checkViolation: '23514',
+  serializationFailure: '40001',
+  deadlockDetected: '40P01',
+  invalidTextRepresentation: '22P02',
+} as const;
+
+export function pgErrorCode(error: unknown): string | undefined {
+  // drizzle wraps driver errors; the postgres.js error sits on `cause`.
+  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}

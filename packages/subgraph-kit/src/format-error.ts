@@ -1,0 +1,55 @@
+import type { GraphQLFormattedError } from 'graphql';
+
+/** Codes that are safe to show as they are: ours, and graphql-js / Apollo request errors. */
+const PUBLIC_CODES = new Set([
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_ALLOWED',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'QUERY_TOO_COMPLEX',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+export interface ErrorLog {
+  error(object: object, message: string): void;
+}
+
+/**
+ * Never a stack trace or SQL text: unknown errors become a generic INTERNAL_SERVER_ERROR
+ * (logged in full on the server), and known ones lose every extension but their own.
+ */
+export function createErrorFormatter(log: ErrorLog) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = String(formatted.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+    if (!PUBLIC_CODES.has(code)) {
+      log.error({ err: describe(error), path: formatted.path }, 'unexpected error while resolving');
+      return {
+        message: 'Internal server error',
+        ...(formatted.path ? { path: formatted.path } : {}),
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      };
+    }
+    const { stacktrace: _s, exception: _e, http: _h, ...extensions } = formatted.extensions ?? {};
+    return {
+      message: formatted.message,
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: { ...extensions, code },
+    };
+  };
+}
+
+function describe(error: unknown): unknown {
+  const original = (error as { originalError?: unknown })?.originalError ?? error;
+  if (original instanceof Error)
+    return { name: original.name, message: original.message, stack: original.stack };
+  return String(original);
+}

@@ -1,0 +1,46 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { isAdmin, type Caller } from '@marquee/auth';
+import { badInput, forbidden, isId, notFound } from '@marquee/subgraph-kit';
+import { ApiKeysRepository, type ApiKeyRow } from './api-keys.repository.js';
+
+/** Keys are 256 random bits, so a fast hash is enough to store them safely. */
+export const hashApiKey = (key: string) => createHash('sha256').update(key).digest('hex');
+
+@Injectable()
+export class ApiKeysService {
+  constructor(private readonly repository: ApiKeysRepository) {}
+
+  async create(
+    caller: Caller,
+    name: string,
+    rateLimitPerMinute: number,
+  ): Promise<{ key: string; apiKey: ApiKeyRow }> {
+    if (!isAdmin(caller) || !caller.user) throw forbidden('Only an ADMIN can create API keys');
+    const trimmed = name.trim();
+    if (trimmed.length === 0 || trimmed.length > 100)
+      throw badInput('Name must be 1 to 100 characters', 'name');
+    if (!Number.isInteger(rateLimitPerMinute) || rateLimitPerMinute < 1 || rateLimitPerMinute > 1_000_000) {
+      throw badInput('rateLimitPerMinute must be between 1 and 1000000', 'rateLimitPerMinute');
+    }
+    const key = `mq_${randomBytes(32).toString('base64url')}`;
+    const apiKey = await this.repository.insert({
+      name: trimmed,
+      keyHash: hashApiKey(key),
+      rateLimitPerMinute,
+      createdBy: caller.user.id,
+    });
+    return { key, apiKey };
+  }
+
+  async list(caller: Caller): Promise<ApiKeyRow[]> {
+    if (!isAdmin(caller)) throw forbidden('Only an ADMIN can list API keys');
+    return this.repository.list();
+  }
+
+  async revoke(caller: Caller, id: string): Promise<boolean> {
+    if (!isAdmin(caller)) throw forbidden('Only an ADMIN can revoke API keys');
+    if (!isId(id) || !(await this.repository.revoke(id))) throw notFound('API key');
+    return true;
+  }
+}

@@ -1,0 +1,30 @@
+import { common, z } from '@marquee/env';
+
+export const usersEnvSchema = z
+  .object({
+    NODE_ENV: common.nodeEnv,
+    DATABASE_URL: common.postgresUrl,
+    USERS_PORT: common.port(4003),
+    HOST: z.string().default('0.0.0.0'),
+    INTERNAL_SECRET: common.secret,
+    /** PKCS#8 PEM of an Ed25519 key; generated per start outside production when missing. */
+    JWT_PRIVATE_KEY: z
+      .string()
+      .includes('PRIVATE KEY', { message: 'must be a PKCS#8 PEM private key' })
+      .optional(),
+    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+    REFRESH_TOKEN_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(300)
+      .default(30 * 86_400),
+    DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+    LOG_LEVEL: common.logLevel,
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.JWT_PRIVATE_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_PRIVATE_KEY'], message: 'is required in production' });
+    }
+  });
+
+export type UsersEnv = z.infer<typeof usersEnvSchema>;

@@ -1,0 +1,2 @@
+export const DB = Symbol('UsersDatabase');
+export const CONFIG = Symbol('UsersConfig');

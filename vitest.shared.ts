@@ -1,0 +1,39 @@
+import swc from 'unplugin-swc';
+import { defaultServerConditions } from 'vite';
+import { defineConfig } from 'vitest/config';
+
+const conditions = ['@marquee/source', ...defaultServerConditions.filter((c) => c !== 'module')];
+
+/**
+ * Every workspace tests with the same setup: SWC for decorator metadata (esbuild emits none),
+ * and the `@marquee/source` condition so workspace packages resolve to their TypeScript source.
+ */
+export function marqueeTestConfig(options: { globalSetup?: string[]; testTimeout?: number } = {}) {
+  return defineConfig({
+    plugins: [
+      swc.vite({
+        jsc: {
+          parser: { syntax: 'typescript', decorators: true },
+          transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+          target: 'es2022',
+          keepClassNames: true,
+        },
+      }),
+    ],
+    resolve: { conditions },
+    ssr: { resolve: { conditions } },
+    // globalSetup files are loaded in this environment.
+    environments: { __vitest__: { resolve: { conditions } } },
+    test: {
+      include: ['src/**/*.spec.ts', 'test/**/*.spec.ts'],
+      globalSetup: options.globalSetup ?? [],
+      testTimeout: options.testTimeout ?? 30_000,
+      hookTimeout: 60_000,
+      // Our workspace packages are TypeScript source: run them through Vite, not Node.
+      server: { deps: { inline: [/@marquee\//] } },
+      pool: 'forks',
+      fileParallelism: true,
+      maxWorkers: 2,
+    },
+  });
+}
