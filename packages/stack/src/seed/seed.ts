@@ -1,0 +1,106 @@
+import { DEMO_ACCOUNTS, seedDemoAccounts } from '@marquee/users';
+import { ApiClient } from './client.js';
+import { CURRENCY_BY_COUNTRY, DEMO_VENUES, demoEvents } from './demo-data.js';
+
+const DAY = 86_400_000;
+
+const account = (email: string) => DEMO_ACCOUNTS.find((a) => a.email === email)!;
+
+/**
+ * Demo data: the three demo accounts (straight into the users database: nobody can grant the
+ * first ADMIN through the API), then venues, events and tiers through the gateway as the demo
+ * organizer, and a few views and purchases so recommendations have something to say.
+ * Idempotent: a catalogue that already has events is left alone.
+ */
+export async function seedDemo(options: {
+  gatewayUrl: string;
+  databaseUrl: string;
+  nodeEnv: string;
+  now?: Date;
+}) {
+  await seedDemoAccounts(options.databaseUrl, options.nodeEnv);
+  const api = new ApiClient(options.gatewayUrl);
+  const existing = await api.request<{ events: { totalCount: number } }>(
+    `{ events(first: 1) { totalCount } }`,
+  );
+  if (existing.events.totalCount > 0) return { created: 0 };
+
+  const organizer = account('organizer@marquee.test');
+  const { token } = await api.signIn(organizer.email, organizer.password);
+  const asOrganizer = api.as(token);
+  const venueIds = new Map<string, string>();
+  for (const venue of DEMO_VENUES) {
+    const { key: _key, timezone: _tz, ...input } = venue;
+    const data = await asOrganizer.request<{ createVenue: { id: string } }>(
+      `mutation CreateVenue($input: CreateVenueInput!) { createVenue(input: $input) { id } }`,
+      { input },
+    );
+    venueIds.set(venue.key, data.createVenue.id);
+  }
+
+  const now = options.now ?? new Date();
+  const eventIds: string[] = [];
+  for (const event of demoEvents()) {
+    const venue = DEMO_VENUES.find((v) => v.key === event.venueKey)!;
+    const day = new Date(now.getTime() + event.startsInDays * DAY);
+    const startsAt = new Date(
+      Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), event.hour),
+    );
+    const endsAt = new Date(startsAt.getTime() + event.durationHours * 3_600_000);
+    const created = await asOrganizer.request<{ createEvent: { id: string } }>(
+      `mutation CreateEvent($input: CreateEventInput!) { createEvent(input: $input) { id } }`,
+      {
+        input: {
+          title: event.title,
+          description: event.description,
+          startsAt: startsAt.toISOString(),
+          endsAt: endsAt.toISOString(),
+          timezone: venue.timezone,
+          categories: event.categories,
+          venueId: venueIds.get(venue.key),
+        },
+      },
+    );
+    const eventId = created.createEvent.id;
+    for (const tier of event.tiers) {
+      await asOrganizer.request(
+        `mutation AddTier($eventId: ID!, $input: TierInput!) { addTicketTier(eventId: $eventId, input: $input) { id } }`,
+        { eventId, input: { ...tier, currency: CURRENCY_BY_COUNTRY[venue.country] ?? 'EUR' } },
+      );
+    }
+    await asOrganizer.request(`mutation Publish($id: ID!) { publishEvent(id: $id) { id } }`, { id: eventId });
+    eventIds.push(eventId);
+  }
+
+  await seedActivity(api, eventIds);
+  return { created: eventIds.length };
+}
+
+/** The demo attendee likes music; anonymous visitors make a few events trend. */
+async function seedActivity(api: ApiClient, eventIds: string[]) {
+  const attendee = account('attendee@marquee.test');
+  const { token } = await api.signIn(attendee.email, attendee.password);
+  const asAttendee = api.as(token);
+  const VIEW = `mutation View($eventId: ID!) { recordEventView(eventId: $eventId) }`;
+  // Event i has category i % 8: 0 = music, 1 = jazz.
+  for (const i of [0, 8, 16, 1, 9]) await asAttendee.request(VIEW, { eventId: eventIds[i] });
+  for (const i of [2, 2, 3, 10, 11, 11, 11, 4]) await api.request(VIEW, { eventId: eventIds[i] });
+
+  const tiers = await api.request<{ event: { ticketTiers: { id: string }[] } }>(
+    `query Tiers($id: ID!) { event(id: $id) { ticketTiers { id } } }`,
+    { id: eventIds[0] },
+  );
+  const reservation = await asAttendee.request<{ reserveTickets: { id: string } }>(
+    `mutation Reserve($eventId: ID!, $items: [ReservationItemInput!]!, $key: String!) {
+      reserveTickets(eventId: $eventId, items: $items, idempotencyKey: $key) { id } }`,
+    {
+      eventId: eventIds[0],
+      items: [{ tierId: tiers.event.ticketTiers[0]!.id, quantity: 2 }],
+      key: 'demo-seed-1',
+    },
+  );
+  await asAttendee.request(
+    `mutation Checkout($id: ID!, $key: String!) { checkout(reservationId: $id, paymentToken: "tok_ok", idempotencyKey: $key) { id } }`,
+    { id: reservation.reserveTickets.id, key: 'demo-seed-checkout-1' },
+  );
+}

@@ -1,0 +1,151 @@
+import { randomBytes } from 'node:crypto';
+import { createBus, type Bus } from '@marquee/bus';
+import { EnvError, parseEnv, type z } from '@marquee/env';
+import { startEventsService, eventsEnvSchema } from '@marquee/events';
+import { gatewayEnvSchema, startGateway } from '@marquee/gateway';
+import { recommendationsEnvSchema, startRecommendationsService } from '@marquee/recommendations';
+import { startTicketsService, ticketsEnvSchema } from '@marquee/tickets';
+import { startUsersService, usersEnvSchema } from '@marquee/users';
+import { createLogger, type Logger, type RunningService } from '@marquee/subgraph-kit';
+
+export interface StackOptions {
+  databaseUrl: string;
+  redisUrl?: string;
+  /** Everything else comes from here (normally process.env): ports, TTLs, log level... */
+  source?: Record<string, string | undefined>;
+  /** 'fixed': the *_PORT settings (4000-4004); 'random': free ports (tests). */
+  ports?: 'fixed' | 'random';
+  /** Sees every SQL statement, per service (tests count them). */
+  onQuery?: (service: string, sql: string) => void;
+  log?: (service: string) => Logger;
+  /** Namespaces Redis keys, so parallel test stacks sharing one Redis stay apart. */
+  busPrefix?: string;
+}
+
+export interface Stack {
+  gatewayUrl: string;
+  urls: Record<'users' | 'events' | 'tickets' | 'recommendations', string>;
+  internalSecret: string;
+  bus: Bus;
+  /** Publishes every service's pending outbox rows now. */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+function parseAll<S extends z.ZodType>(
+  schema: S,
+  source: Record<string, string | undefined>,
+  problems: string[],
+) {
+  try {
+    return parseEnv(schema, source);
+  } catch (error) {
+    if (!(error instanceof EnvError)) throw error;
+    problems.push(...error.problems);
+    return undefined;
+  }
+}
+
+/**
+ * The whole supergraph in one process: the four subgraphs on their own ports, then the
+ * gateway in front. One bus for all (in-process unless REDIS_URL is set).
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const source = options.source ?? process.env;
+  const random = options.ports === 'random';
+  const internalSecret = source.INTERNAL_SECRET || randomBytes(24).toString('base64url');
+  const shared = {
+    ...source,
+    DATABASE_URL: options.databaseUrl,
+    REDIS_URL: options.redisUrl,
+    INTERNAL_SECRET: internalSecret,
+  };
+  const log = options.log ?? ((name: string) => createLogger(name, source.LOG_LEVEL ?? 'info'));
+  const bus = createBus({
+    ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
+    ...(options.busPrefix ? { prefix: options.busPrefix } : {}),
+    logger: log('bus'),
+  });
+  const hook = (name: string) =>
+    options.onQuery ? { onQuery: (sql: string) => options.onQuery!(name, sql) } : {};
+  const port = (value: number) => (random ? { port: 0 } : { port: value });
+  const started: RunningService[] = [];
+  const problems: string[] = [];
+
+  try {
+    const usersEnv = parseAll(usersEnvSchema, shared, problems);
+    if (!usersEnv) throw new EnvError(problems);
+    const users = await startUsersService(usersEnv, {
+      log: log('users'),
+      ...port(usersEnv.USERS_PORT),
+      ...hook('users'),
+    });
+    started.push(users);
+    const jwksUrl = users.url.replace(/\/graphql$/, '/.well-known/jwks.json');
+
+    const withJwks = { ...shared, JWKS_URL: jwksUrl };
+    const eventsEnv = parseAll(eventsEnvSchema, withJwks, problems);
+    const recommendationsEnv = parseAll(recommendationsEnvSchema, withJwks, problems);
+    if (!eventsEnv || !recommendationsEnv) throw new EnvError(problems);
+    const events = await startEventsService(eventsEnv, {
+      bus,
+      log: log('events'),
+      ...port(eventsEnv.EVENTS_PORT),
+      ...hook('events'),
+    });
+    started.push(events);
+
+    const ticketsEnv = parseAll(ticketsEnvSchema, { ...withJwks, EVENTS_URL: events.url }, problems);
+    if (!ticketsEnv) throw new EnvError(problems);
+    const tickets = await startTicketsService(ticketsEnv, {
+      bus,
+      log: log('tickets'),
+      ...port(ticketsEnv.TICKETS_PORT),
+      ...hook('tickets'),
+    });
+    started.push(tickets);
+    const recommendations = await startRecommendationsService(recommendationsEnv, {
+      bus,
+      log: log('recommendations'),
+      ...port(recommendationsEnv.RECOMMENDATIONS_PORT),
+      ...hook('recommendations'),
+    });
+    started.push(recommendations);
+
+    const urls = {
+      users: users.url,
+      events: events.url,
+      tickets: tickets.url,
+      recommendations: recommendations.url,
+    };
+    const gatewayEnv = parseAll(gatewayEnvSchema, withJwks, problems);
+    if (!gatewayEnv) throw new EnvError(problems);
+    const gateway = await startGateway(gatewayEnv, {
+      log: log('gateway'),
+      ...port(gatewayEnv.GATEWAY_PORT),
+      subgraphUrls: urls,
+    });
+    started.push(gateway);
+
+    return {
+      gatewayUrl: gateway.url,
+      urls,
+      internalSecret,
+      bus,
+      async settle() {
+        // Twice: a consumer's reaction (e.g. a refund after a cancellation) may itself publish.
+        for (let round = 0; round < 2; round++) {
+          for (const service of started) await service.settle?.();
+        }
+      },
+      async close() {
+        for (const service of started.reverse()) await service.close().catch(() => undefined);
+        await bus.close();
+      },
+    };
+  } catch (error) {
+    for (const service of started.reverse()) await service.close().catch(() => undefined);
+    await bus.close();
+    throw error;
+  }
+}

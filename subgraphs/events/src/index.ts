@@ -1,0 +1,2 @@
+export { startEventsService, eventsMigrations, type EventsDeps } from './service.js';
+export { eventsEnvSchema, type EventsEnv } from './env.js';

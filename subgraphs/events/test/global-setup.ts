@@ -1,0 +1,4 @@
+import { pgGlobalSetup } from '@marquee/db/testing';
+import { eventsMigrations } from '../src/service.js';
+
+export default pgGlobalSetup([eventsMigrations]);

@@ -1,0 +1,53 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { sql } from 'drizzle-orm';
+import { schema, type RecommendationsDatabase } from '../db/database.js';
+import { decayedSum, epochMs, timestamp, toDate, windowStart } from '../db/sql.js';
+import { TRENDING_DECAY } from '../scoring/signals.js';
+import type { TrendingRow } from '../scoring/trending.js';
+import { DB } from '../tokens.js';
+
+@Injectable()
+export class TrendingRepository {
+  constructor(@Inject(DB) private readonly database: RecommendationsDatabase) {}
+
+  /**
+   * One statement: the `limit` hottest recommendable events of the last week (every view
+   * counts here, anonymous ones too) and the `limit` soonest ones, in `city` if given.
+   */
+  async trending(options: { now: Date; city: string | null; limit: number }) {
+    const { interactions, eventCatalog } = schema;
+    const { now, city, limit } = options;
+    const rows = await this.database.db.execute<{
+      pool: 'trending' | 'upcoming';
+      id: string;
+      starts_at: number;
+      score: number;
+    }>(sql`
+      with recent as (
+        select event_id, ${decayedSum(now, TRENDING_DECAY)} as score
+        from ${interactions}
+        where occurred_at > ${windowStart(now, TRENDING_DECAY)}
+        group by event_id
+      ),
+      live as (
+        select c.id, c.starts_at, coalesce(r.score, 0)::float8 as score
+        from ${eventCatalog} c left join recent r on r.event_id = c.id
+        where c.status = 'PUBLISHED' and c.ends_at > ${timestamp(now)}
+          and (${city}::text is null or lower(c.city) = lower(${city}::text))
+      )
+      (select 'trending' as pool, id, ${epochMs('starts_at')} as starts_at, score from live
+        where score > 0 order by score desc, starts_at, id limit ${limit})
+      union all
+      (select 'upcoming' as pool, id, ${epochMs('starts_at')} as starts_at, score from live
+        order by starts_at, id limit ${limit})`);
+    const toRow = (r: (typeof rows)[number]): TrendingRow => ({
+      id: r.id,
+      startsAt: toDate(r.starts_at),
+      score: Number(r.score),
+    });
+    return {
+      trending: rows.filter((r) => r.pool === 'trending').map(toRow),
+      upcoming: rows.filter((r) => r.pool === 'upcoming').map(toRow),
+    };
+  }
+}

@@ -1,0 +1,200 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { badInput, conflict, forbidden, isId, notFound } from '@marquee/subgraph-kit';
+import { requireUser } from '../access.js';
+import type { TicketsContext } from '../context.js';
+import type { TicketsDatabase, TicketsTx } from '../db/database.js';
+import { inTransaction } from '../db/transaction.js';
+import { EventDirectoryRepository } from '../event-directory/event-directory.repository.js';
+import { EventDirectory } from '../event-directory/event-directory.service.js';
+import { InventoryRepository, type TierRow } from '../inventory/inventory.repository.js';
+import { checkKey, replay, requestHash } from '../idempotency.js';
+import { inSalesWindow } from '../availability/availability.service.js';
+import { TiersRepository } from '../tiers/tiers.repository.js';
+import { CONFIG, DB, OUTBOX_KICK, type OutboxKick } from '../tokens.js';
+import type { TicketsEnv } from '../env.js';
+import { ReservationsRepository, type ReservationRow } from './reservations.repository.js';
+
+export interface ItemInput {
+  tierId: string;
+  quantity: number;
+}
+
+const MAX_ITEMS = 20;
+/** Lazy expiry stays short: a backlog beyond this is the sweeper's. */
+const STALE_PER_HOLD = 50;
+const notOnSale = (message: string) => conflict(message, { reason: 'NOT_ON_SALE' });
+const cancelled = () => conflict('The event is cancelled', { reason: 'EVENT_CANCELLED' });
+
+/** A hold past its expiry is EXPIRED to every reader, swept or not. */
+export function reportedStatus(r: Pick<ReservationRow, 'status' | 'expiresAt'>, now = new Date()) {
+  return r.status === 'HELD' && r.expiresAt <= now ? 'EXPIRED' : r.status;
+}
+
+@Injectable()
+export class ReservationsService {
+  constructor(
+    private readonly repository: ReservationsRepository,
+    private readonly tiers: TiersRepository,
+    private readonly inventory: InventoryRepository,
+    private readonly directory: EventDirectory,
+    private readonly directoryRows: EventDirectoryRepository,
+    @Inject(DB) private readonly database: TicketsDatabase,
+    @Inject(CONFIG) private readonly env: TicketsEnv,
+    @Inject(OUTBOX_KICK) private readonly outbox: OutboxKick,
+  ) {}
+
+  async reserve(ctx: TicketsContext, eventId: string, input: ItemInput[], key: string) {
+    const user = requireUser(ctx.caller);
+    if (!isId(eventId)) throw notFound('Event');
+    checkKey(key);
+    const items = checkItems(input);
+    const hash = requestHash({ eventId, items });
+    const earlier = await this.repository.findByKey(user.id, key);
+    if (earlier) return replay(earlier, hash);
+
+    const now = new Date();
+    const event = await this.directory.lookup(
+      eventId,
+      ctx.authorization,
+      (e) => e.status === 'PUBLISHED' && e.endsAt > now,
+    );
+    if (!event) throw notFound('Event');
+    if (event.status === 'CANCELLED') throw cancelled();
+    if (event.status !== 'PUBLISHED' || event.endsAt <= now) throw notOnSale('The event is not on sale');
+    const tiers = await this.checkTiers(eventId, items, now);
+    const currency = tiers.get(items[0]!.tierId)!.currency;
+    const totalCents = items.reduce((sum, i) => sum + i.quantity * tiers.get(i.tierId)!.priceCents, 0);
+
+    const outcome = await inTransaction(this.database.db, async (tx) => {
+      const entry = await this.directoryRows.lockShared(tx, eventId);
+      if (entry?.status === 'CANCELLED') throw cancelled();
+      const reservation = await this.repository.insertHeld(
+        tx,
+        { userId: user.id, eventId, totalCents, currency, idempotencyKey: key, requestHash: hash },
+        this.env.RESERVATION_TTL_SECONDS,
+      );
+      if (!reservation) return undefined; // a concurrent request with this key won
+      await this.hold(tx, reservation, items, tiers);
+      return reservation;
+    });
+    if (!outcome) return replay((await this.repository.findByKey(user.id, key))!, hash);
+    this.outbox.kick();
+    return outcome;
+  }
+
+  /**
+   * Inside the reservation's transaction: lock the tiers (id order), give expired holds back
+   * first (lazy expiry), then take the seats, all or nothing.
+   */
+  private async hold(
+    tx: TicketsTx,
+    reservation: ReservationRow,
+    items: ItemInput[],
+    tiers: Map<string, TierRow>,
+  ) {
+    const stale = await this.repository.staleHoldsOfEvent(tx, reservation.eventId, STALE_PER_HOLD);
+    const locked = await this.inventory.lockTiers(tx, [
+      ...items.map((i) => i.tierId),
+      ...stale.flatMap((h) => h.items.map((i) => i.tierId)),
+    ]);
+    // Holds another transaction has locked (the sweeper, say) are left to it.
+    const expirable = await this.repository.lockStale(
+      tx,
+      stale.map((h) => h.id),
+    );
+    const expired = stale.filter((h) => expirable.has(h.id));
+    await this.inventory.releaseHolds(tx, expired, { kind: 'EXPIRED', status: 'EXPIRED' });
+    const freed = new Map<string, number>();
+    for (const item of expired.flatMap((h) => h.items))
+      freed.set(item.tierId, (freed.get(item.tierId) ?? 0) + item.quantity);
+    for (const item of items) {
+      const tier = locked.get(item.tierId)!;
+      const held = tier.held - (freed.get(tier.id) ?? 0);
+      if (tier.sold + held + item.quantity > tier.capacity) {
+        throw conflict(`Not enough seats left in ${tier.name}`, { reason: 'SOLD_OUT', tierId: tier.id });
+      }
+    }
+    await this.inventory.apply(
+      tx,
+      items.map((i) => ({
+        tierId: i.tierId,
+        eventId: reservation.eventId,
+        kind: 'HELD' as const,
+        soldDelta: 0,
+        heldDelta: i.quantity,
+        reservationId: reservation.id,
+      })),
+    );
+    await this.repository.insertItems(
+      tx,
+      items.map((i) => ({
+        reservationId: reservation.id,
+        tierId: i.tierId,
+        quantity: i.quantity,
+        unitPriceCents: tiers.get(i.tierId)!.priceCents,
+      })),
+    );
+    await this.inventory.announce(tx, [reservation.eventId]);
+  }
+
+  /** The owner only. HELD -> RELEASED; RELEASED again is a no-op; CONFIRMED or EXPIRED: CONFLICT. */
+  async release(ctx: TicketsContext, id: string): Promise<ReservationRow> {
+    const user = requireUser(ctx.caller);
+    if (!isId(id)) throw notFound('Reservation');
+    const existing = await this.repository.findById(id);
+    if (!existing) throw notFound('Reservation');
+    if (existing.userId !== user.id) throw forbidden('Only the owner can release a reservation');
+    const result = await inTransaction(this.database.db, async (tx) => {
+      const row = (await this.repository.lock(tx, id))!;
+      if (row.status !== 'HELD') return row;
+      const [hold] = await this.holdsOf(tx, row);
+      if (row.expired) {
+        await this.inventory.releaseHolds(tx, [hold!], { kind: 'EXPIRED', status: 'EXPIRED' });
+        return { ...row, status: 'EXPIRED' as const };
+      }
+      await this.inventory.releaseHolds(tx, [hold!], { kind: 'RELEASED', status: 'RELEASED' });
+      return { ...row, status: 'RELEASED' as const, updatedAt: new Date() };
+    });
+    this.outbox.kick();
+    if (result.status === 'RELEASED') return result;
+    if (result.status === 'EXPIRED') throw conflict('The hold has expired', { reason: 'HOLD_EXPIRED' });
+    throw conflict('The reservation was already paid', { reason: 'RESERVATION_CONFIRMED' });
+  }
+
+  private async holdsOf(tx: TicketsTx, row: ReservationRow) {
+    const items = await this.repository.itemsOf([row.id], tx);
+    return [{ id: row.id, eventId: row.eventId, items }];
+  }
+
+  private async checkTiers(eventId: string, items: ItemInput[], now: Date): Promise<Map<string, TierRow>> {
+    const rows = await this.tiers.findRows(items.map((i) => i.tierId));
+    const tiers = new Map(rows.map((t) => [t.id, t]));
+    for (const item of items) {
+      const tier = tiers.get(item.tierId);
+      if (!tier || tier.eventId !== eventId) throw badInput('A tier does not belong to this event', 'items');
+      if (item.quantity > tier.maxPerOrder)
+        throw badInput(`At most ${tier.maxPerOrder} tickets of ${tier.name} per order`, 'items');
+      if (!inSalesWindow(tier, now)) throw notOnSale(`${tier.name} is not on sale now`);
+    }
+    if (new Set(rows.map((t) => t.currency)).size > 1)
+      throw badInput('All tiers of one reservation must share a currency', 'items');
+    return tiers;
+  }
+}
+
+/** Shape rules that need no database: sorted by tier, so the hash ignores item order. */
+function checkItems(items: ItemInput[]): ItemInput[] {
+  if (items.length === 0) throw badInput('Reserve at least one ticket', 'items');
+  if (items.length > MAX_ITEMS) throw badInput(`At most ${MAX_ITEMS} tiers per reservation`, 'items');
+  const seen = new Set<string>();
+  for (const item of items) {
+    if (!isId(item.tierId)) throw badInput('Unknown tier', 'items');
+    if (seen.has(item.tierId)) throw badInput('Each tier may appear only once', 'items');
+    seen.add(item.tierId);
+    if (!Number.isInteger(item.quantity) || item.quantity < 1)
+      throw badInput('quantity must be at least 1', 'items');
+  }
+  return [...items]
+    .map((i) => ({ tierId: i.tierId, quantity: i.quantity }))
+    .sort((a, b) => a.tierId.localeCompare(b.tierId));
+}

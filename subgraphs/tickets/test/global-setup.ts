@@ -1,0 +1,4 @@
+import { pgGlobalSetup } from '@marquee/db/testing';
+import { ticketsMigrations } from '../src/service.js';
+
+export default pgGlobalSetup([ticketsMigrations]);
