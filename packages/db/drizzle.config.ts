@@ -1,3 +1,8 @@
 import { defineConfig } from 'drizzle-kit';
 
-export default defineConfig({ dialect: 'postgresql', schema: './test/schema.ts', out: './test/drizzle', schemaFilter: ['dbtest'] });
+export default defineConfig({
+  dialect: 'postgresql',
+  schema: './test/schema.ts',
+  out: './test/drizzle',
+  schemaFilter: ['dbtest'],
+});

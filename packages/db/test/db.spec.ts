@@ -43,9 +43,15 @@ describe('database helpers', () => {
     statements.length = 0;
     await database.db.select().from(schema.things);
     expect(statements.some((s) => s.includes('"dbtest"."things"'))).toBe(true);
-    const duplicate = await database.db.insert(schema.things).values({ name: 'dup' }).then(() =>
-      database.db.insert(schema.things).values({ name: 'dup' }).catch((e: unknown) => e),
-    );
+    const duplicate = await database.db
+      .insert(schema.things)
+      .values({ name: 'dup' })
+      .then(() =>
+        database.db
+          .insert(schema.things)
+          .values({ name: 'dup' })
+          .catch((e: unknown) => e),
+      );
     expect(pgErrorCode(duplicate)).toBe(PG.uniqueViolation);
     expect(await database.ping()).toBe(true);
   });

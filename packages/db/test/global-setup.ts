@@ -1,4 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { pgGlobalSetup } from '../src/testing.js';
 
-export default pgGlobalSetup([{ schema: 'dbtest', folder: fileURLToPath(new URL('./drizzle', import.meta.url)) }]);
+export default pgGlobalSetup([
+  { schema: 'dbtest', folder: fileURLToPath(new URL('./drizzle', import.meta.url)) },
+]);

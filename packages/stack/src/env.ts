@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { common, z } from '@marquee/env';
+import { common, EnvError, parseEnv, z } from '@marquee/env';
+import { serviceEnvProblems } from './stack.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -26,3 +27,34 @@ export const stackEnvSchema = z
   });
 
 export type StackEnv = z.infer<typeof stackEnvSchema>;
+
+/**
+ * The launcher's settings and every service's, validated together: all problems at once, then
+ * exit 1. Services get a placeholder DATABASE_URL when the embedded database will provide one.
+ */
+export function loadStackEnvOrExit(source: Record<string, string | undefined>): StackEnv {
+  const problems: string[] = [];
+  let env: StackEnv | undefined;
+  try {
+    env = parseEnv(stackEnvSchema, source);
+  } catch (error) {
+    if (!(error instanceof EnvError)) throw error;
+    problems.push(...error.problems);
+  }
+  const production = source.NODE_ENV === 'production';
+  if (production && !source.DATABASE_URL)
+    problems.push('DATABASE_URL: is required in production (no embedded database)');
+  problems.push(
+    ...serviceEnvProblems({
+      ...source,
+      DATABASE_URL: source.DATABASE_URL || 'postgres://embedded/placeholder',
+      // Generated per start outside production when missing.
+      INTERNAL_SECRET: source.INTERNAL_SECRET || (production ? undefined : 'x'.repeat(32)),
+    }),
+  );
+  if (problems.length > 0 || !env) {
+    console.error(new EnvError([...new Set(problems)]).message);
+    process.exit(1);
+  }
+  return env;
+}

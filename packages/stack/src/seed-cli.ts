@@ -1,11 +1,10 @@
-import { loadEnvOrExit } from '@marquee/env';
 import { openDatabase } from './database.js';
-import { stackEnvSchema } from './env.js';
+import { loadStackEnvOrExit } from './env.js';
 import { seedDemo } from './seed/seed.js';
 import { startStack } from './stack.js';
 
 /** `npm run seed`: demo data into DATABASE_URL (or the embedded database), through a private stack. */
-const env = loadEnvOrExit(stackEnvSchema);
+const env = loadStackEnvOrExit(process.env);
 if (env.NODE_ENV === 'production') {
   console.error('Refusing to seed demo data with NODE_ENV=production.');
   process.exit(1);

@@ -46,6 +46,21 @@ function parseAll<S extends z.ZodType>(
   }
 }
 
+/** Every service's settings, checked together so all problems show at once. */
+export function serviceEnvProblems(source: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  for (const schema of [
+    usersEnvSchema,
+    eventsEnvSchema,
+    ticketsEnvSchema,
+    recommendationsEnvSchema,
+    gatewayEnvSchema,
+  ]) {
+    parseAll(schema as z.ZodType, source, problems);
+  }
+  return [...new Set(problems)];
+}
+
 /**
  * The whole supergraph in one process: the four subgraphs on their own ports, then the
  * gateway in front. One bus for all (in-process unless REDIS_URL is set).
@@ -72,44 +87,44 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const started: RunningService[] = [];
   const problems: string[] = [];
 
+  const usersEnv = parseAll(usersEnvSchema, shared, problems);
+  const eventsEnv = parseAll(eventsEnvSchema, shared, problems);
+  const ticketsEnv = parseAll(ticketsEnvSchema, shared, problems);
+  const recommendationsEnv = parseAll(recommendationsEnvSchema, shared, problems);
+  const gatewayEnv = parseAll(gatewayEnvSchema, shared, problems);
+  if (!usersEnv || !eventsEnv || !ticketsEnv || !recommendationsEnv || !gatewayEnv) {
+    await bus.close();
+    throw new EnvError([...new Set(problems)]);
+  }
+
   try {
-    const usersEnv = parseAll(usersEnvSchema, shared, problems);
-    if (!usersEnv) throw new EnvError(problems);
     const users = await startUsersService(usersEnv, {
       log: log('users'),
       ...port(usersEnv.USERS_PORT),
       ...hook('users'),
     });
     started.push(users);
-    const jwksUrl = users.url.replace(/\/graphql$/, '/.well-known/jwks.json');
-
-    const withJwks = { ...shared, JWKS_URL: jwksUrl };
-    const eventsEnv = parseAll(eventsEnvSchema, withJwks, problems);
-    const recommendationsEnv = parseAll(recommendationsEnvSchema, withJwks, problems);
-    if (!eventsEnv || !recommendationsEnv) throw new EnvError(problems);
-    const events = await startEventsService(eventsEnv, {
-      bus,
-      log: log('events'),
-      ...port(eventsEnv.EVENTS_PORT),
-      ...hook('events'),
-    });
+    // In one process the services find each other at the ports they really got.
+    const JWKS_URL = users.url.replace(/\/graphql$/, '/.well-known/jwks.json');
+    const events = await startEventsService(
+      { ...eventsEnv, JWKS_URL },
+      { bus, log: log('events'), ...port(eventsEnv.EVENTS_PORT), ...hook('events') },
+    );
     started.push(events);
-
-    const ticketsEnv = parseAll(ticketsEnvSchema, { ...withJwks, EVENTS_URL: events.url }, problems);
-    if (!ticketsEnv) throw new EnvError(problems);
-    const tickets = await startTicketsService(ticketsEnv, {
-      bus,
-      log: log('tickets'),
-      ...port(ticketsEnv.TICKETS_PORT),
-      ...hook('tickets'),
-    });
+    const tickets = await startTicketsService(
+      { ...ticketsEnv, JWKS_URL, EVENTS_URL: events.url },
+      { bus, log: log('tickets'), ...port(ticketsEnv.TICKETS_PORT), ...hook('tickets') },
+    );
     started.push(tickets);
-    const recommendations = await startRecommendationsService(recommendationsEnv, {
-      bus,
-      log: log('recommendations'),
-      ...port(recommendationsEnv.RECOMMENDATIONS_PORT),
-      ...hook('recommendations'),
-    });
+    const recommendations = await startRecommendationsService(
+      { ...recommendationsEnv, JWKS_URL },
+      {
+        bus,
+        log: log('recommendations'),
+        ...port(recommendationsEnv.RECOMMENDATIONS_PORT),
+        ...hook('recommendations'),
+      },
+    );
     started.push(recommendations);
 
     const urls = {
@@ -118,13 +133,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       tickets: tickets.url,
       recommendations: recommendations.url,
     };
-    const gatewayEnv = parseAll(gatewayEnvSchema, withJwks, problems);
-    if (!gatewayEnv) throw new EnvError(problems);
-    const gateway = await startGateway(gatewayEnv, {
-      log: log('gateway'),
-      ...port(gatewayEnv.GATEWAY_PORT),
-      subgraphUrls: urls,
-    });
+    const gateway = await startGateway(
+      { ...gatewayEnv, JWKS_URL },
+      { log: log('gateway'), ...port(gatewayEnv.GATEWAY_PORT), subgraphUrls: urls },
+    );
     started.push(gateway);
 
     return {

@@ -1,8 +1,8 @@
-import { EnvError, loadEnvOrExit } from '@marquee/env';
+import { EnvError } from '@marquee/env';
 import { DEMO_ACCOUNTS } from '@marquee/users';
 import { openDatabase } from './database.js';
 import { demoSigningKey } from './demo-key.js';
-import { stackEnvSchema } from './env.js';
+import { loadStackEnvOrExit } from './env.js';
 import { seedDemo } from './seed/seed.js';
 import { startStack } from './stack.js';
 
@@ -11,7 +11,7 @@ import { startStack } from './stack.js';
  * demo: an embedded PostgreSQL, an in-process bus, and demo data on first start.
  */
 const started = Date.now();
-const env = loadEnvOrExit(stackEnvSchema);
+const env = loadStackEnvOrExit(process.env);
 const database = await openDatabase(env);
 let stack;
 try {

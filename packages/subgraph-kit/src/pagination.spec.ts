@@ -12,8 +12,15 @@ describe('pagination', () => {
   });
 
   it('rejects a negative first and cursors it did not issue', () => {
-    expect(() => pageRequest(-1, null, isOffset)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }));
-    for (const bad of ['%%%', encodeCursor({ x: 1 }), 'a'.repeat(600), Buffer.from('not json').toString('base64url')]) {
+    expect(() => pageRequest(-1, null, isOffset)).toThrow(
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }),
+    );
+    for (const bad of [
+      '%%%',
+      encodeCursor({ x: 1 }),
+      'a'.repeat(600),
+      Buffer.from('not json').toString('base64url'),
+    ]) {
       expect(() => decodeCursor(bad, isOffset)).toThrow('Malformed cursor');
     }
   });
