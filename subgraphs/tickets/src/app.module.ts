@@ -16,7 +16,10 @@ import { CancellationsRepository } from './cancellations/cancellations.repositor
 import { CheckInRepository } from './check-in/check-in.repository.js';
 import { CheckInResolver } from './check-in/check-in.resolver.js';
 import { CheckInService } from './check-in/check-in.service.js';
+import { CheckoutRecovery } from './checkout/checkout-recovery.js';
+import { CheckoutSaga } from './checkout/checkout-saga.js';
 import { CheckoutRepository } from './checkout/checkout.repository.js';
+import { SaleRepository } from './checkout/sale.repository.js';
 import { CheckoutResolver } from './checkout/checkout.resolver.js';
 import { CheckoutService } from './checkout/checkout.service.js';
 import type { TicketsContext } from './context.js';
@@ -49,11 +52,18 @@ import {
   CONFIG,
   DB,
   LOGGER,
+  NOTIFIER,
   OUTBOX_KICK,
   PAYMENT_PROVIDER,
   type OutboxKick,
 } from './tokens.js';
 import { liveSubscriptions } from './ws.js';
+import { HolderNotifications } from './notifications/holder-notifications.js';
+import { NotificationDispatcher } from './notifications/notification-dispatcher.js';
+import { NotificationsRepository } from './notifications/notifications.repository.js';
+import type { Notifier } from './notifications/notifier.js';
+import { SmtpNotifier } from './notifications/smtp-notifier.js';
+import { TableNotifier } from './notifications/table-notifier.js';
 
 export interface TicketsModuleOptions {
   env: TicketsEnv;
@@ -64,6 +74,8 @@ export interface TicketsModuleOptions {
   outbox: OutboxKick;
   payments: PaymentProvider;
   breaker: BreakerOptions;
+  /** Overrides the Notifier (default: SMTP when SMTP_URL is set, else the notifications table). */
+  notifier?: Notifier;
 }
 
 const typePaths = [fileURLToPath(new URL('../src/**/*.graphql', import.meta.url))];
@@ -81,6 +93,8 @@ class CoreModule {
       OrdersRepository,
       InventoryRepository,
       AvailabilityService,
+      EventsClient,
+      EventDirectory,
       LiveAvailability,
     ];
     return {
@@ -143,8 +157,6 @@ export class TicketsAppModule {
         }),
       ],
       providers: [
-        EventsClient,
-        EventDirectory,
         PaymentGateway,
         RefundPayments,
         TiersService,
@@ -156,6 +168,9 @@ export class TicketsAppModule {
         ReservationItemResolver,
         Sweeper,
         CheckoutRepository,
+        SaleRepository,
+        CheckoutSaga,
+        CheckoutRecovery,
         CheckoutService,
         CheckoutResolver,
         OrdersService,
@@ -170,6 +185,22 @@ export class TicketsAppModule {
         CheckInResolver,
         CancellationsRepository,
         CancellationWorker,
+        NotificationsRepository,
+        {
+          provide: NOTIFIER,
+          inject: [NotificationsRepository],
+          useFactory: (repository: NotificationsRepository): Notifier =>
+            options.notifier ??
+            (options.env.SMTP_URL
+              ? new SmtpNotifier({
+                  url: options.env.SMTP_URL,
+                  from: options.env.SMTP_FROM,
+                  recipient: options.env.NOTIFY_RECIPIENT,
+                })
+              : new TableNotifier(repository)),
+        },
+        NotificationDispatcher,
+        HolderNotifications,
       ],
     };
   }

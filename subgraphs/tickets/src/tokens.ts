@@ -9,3 +9,4 @@ export const LOGGER = Symbol('Logger');
 export interface OutboxKick {
   kick(): void;
 }
+export const NOTIFIER = Symbol('Notifier');

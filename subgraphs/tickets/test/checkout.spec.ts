@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { OrderConfirmed } from '@marquee/bus';
 import { errorCodes } from '@marquee/subgraph-kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PaymentProvider } from '../src/payments/payment-provider.js';
@@ -64,6 +65,7 @@ describe('checkout', () => {
     const [outbox] = await t.sql`select payload from tickets.outbox where topic = 'tickets.order-confirmed'
       and payload->>'orderId' = ${order.id}`;
     expect(outbox!.payload).toMatchObject({ userId: who.id, eventId, ticketCount: 3, totalCents: 7500 });
+    expect(OrderConfirmed.safeParse(outbox!.payload).success).toBe(true); // what consumers parse
     expect(errorCodes(await checkout(t, who.token, hold.id))).toEqual(['CONFLICT']);
     await expectLedgerMatchesCounters(t);
   });
@@ -159,9 +161,16 @@ describe('checkout', () => {
       const res = await checkout(t, who.token, hold.id, 'tok_slow');
       expect(reasonOf(res)).toBe('PAYMENT_TIMEOUT');
       const [order] = await ordersOfReservation(t, hold.id);
-      expect(order).toMatchObject({ status: 'FAILED', payment_state: 'NONE' });
-      expect([...t.payments.charges.values()].filter((c) => c.idempotencyKey === order!.id)).toHaveLength(0);
+      // The provider may still charge after we stopped waiting: UNKNOWN until recovery asks.
+      expect(order).toMatchObject({ status: 'FAILED', payment_state: 'UNKNOWN' });
+      expect(t.payments.chargeFor(order!.id)).toBeUndefined();
       expect(await counters(t, tierId)).toMatchObject({ held: 1, sold: 0 });
+      await t.sql`update tickets.orders set updated_at = now() - interval '1 hour' where id = ${order!.id}`;
+      expect(await t.service.recoverCheckouts()).toMatchObject({ settled: 1, errors: 0 });
+      expect((await ordersOfReservation(t, hold.id))[0]).toMatchObject({
+        status: 'FAILED',
+        payment_state: 'NONE',
+      });
     } finally {
       await t.restart();
     }
@@ -175,6 +184,7 @@ describe('checkout', () => {
         calls += 1;
         throw new Error('provider down');
       },
+      findCharge: async () => null,
       refund: async () => {},
     };
     await t.restart({ deps: { payments: broken, breaker: { volumeThreshold: 3, resetTimeoutMs: 60_000 } } });
@@ -210,6 +220,7 @@ async function withProvider(t: World, hooks: { during: () => Promise<void> }, bo
       await hooks.during();
       return real.charge(request);
     },
+    findCharge: (key) => real.findCharge(key),
     refund: (reference) => real.refund(reference),
   };
   await t.restart({ deps: { payments: provider } });

@@ -114,3 +114,53 @@ it('keeps sold + held <= capacity with mixed quantities, releases and expiries r
   expect(sold).toBe(tickets!.n);
   await expectLedgerMatchesCounters(t);
 });
+
+it('holds the invariant with 400 parallel reservations and same-key retries on two replicas', async () => {
+  const { eventId, tierId } = await eventWithTier(t, { capacity: 150, maxPerOrder: 3 });
+  const replica = await t.startReplica();
+  try {
+    const buyers = await Promise.all(Array.from({ length: 400 }, () => buyer(t)));
+    const requests = buyers.map((b, i) => ({ ...b, quantity: 1 + (i % 3), key: randomUUID() }));
+    // Every fourth buyer also retries at once with the same key: still one reservation each.
+    const attempts = [...requests, ...requests.filter((_, i) => i % 4 === 0)];
+    const replies = await Promise.all(
+      attempts.map((r, i) =>
+        t.callAt<{ reserveTickets: Reservation }>(
+          i % 2 ? replica.url : t.url,
+          RESERVE,
+          { e: eventId, items: [{ tierId, quantity: r.quantity }], k: r.key },
+          r.token,
+        ),
+      ),
+    );
+    const codes = new Set(replies.flatMap((res) => res.errors?.map((e) => e.extensions?.reason) ?? []));
+    expect([...codes]).toEqual(['SOLD_OUT']); // contention yields SOLD_OUT, nothing else
+    const granted = new Map<string, number>();
+    replies.forEach((res, i) => {
+      if (res.data) granted.set(res.data.reserveTickets.id, attempts[i]!.quantity);
+    });
+    const heldSeats = [...granted.values()].reduce((n, q) => n + q, 0);
+    const { sold, held, capacity } = await counters(t, tierId);
+    expect(sold).toBe(0);
+    expect(held).toBe(heldSeats);
+    expect(held).toBeLessThanOrEqual(capacity);
+    expect(held).toBeGreaterThan(capacity - 3); // refused only when it really did not fit
+    const [rows] = await t.sql`select count(*)::int as n from tickets.reservations r
+      join tickets.reservation_items i on i.reservation_id = r.id where i.tier_id = ${tierId}`;
+    expect(rows!.n).toBe(granted.size);
+    // Both replicas worked through pools of several connections, not one serial connection.
+    const [pool] = await t.sql`select count(*)::int as n from pg_stat_activity
+      where datname = current_database() and application_name = 'marquee-tickets'`;
+    expect(pool!.n).toBeGreaterThan(2);
+
+    const owners = new Map(
+      replies.flatMap((res, i) => (res.data ? [[res.data.reserveTickets.id, attempts[i]!]] : [])),
+    );
+    const paid = await Promise.all([...owners].map(([id, r]) => checkout(t, r.token, id)));
+    expect(paid.flatMap(errorCodes)).toEqual([]);
+    expect(await counters(t, tierId)).toEqual({ sold: heldSeats, held: 0, capacity: 150 });
+    await expectLedgerMatchesCounters(t);
+  } finally {
+    await replica.close();
+  }
+}, 60_000);

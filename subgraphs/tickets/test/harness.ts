@@ -48,7 +48,7 @@ export async function startTickets(options: StartOptions = {}) {
       log: createLogger('tickets', 'silent'),
       verifier: createTokenVerifier({ jwks: issuer.jwks }),
       payments,
-      workers: { sweeper: false, cancellations: false },
+      workers: { sweeper: false, cancellations: false, recovery: false, notifications: false },
       ...overrides.deps,
     });
   };

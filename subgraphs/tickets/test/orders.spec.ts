@@ -152,6 +152,8 @@ describe('refundOrder', () => {
     const { eventId, tierId, organizer } = await eventWithTier(t);
     const { order } = await purchase(t, eventId, tierId);
     expect(errorCodes(await t.call(REFUND, { id: order.id }, (await buyer(t)).token))).toEqual(['FORBIDDEN']);
+    const [untouched] = await t.sql`select status, payment_state from tickets.orders where id = ${order.id}`;
+    expect(untouched).toEqual({ status: 'CONFIRMED', payment_state: 'CHARGED' }); // nothing written
     expect(errorCodes(await t.call(REFUND, { id: order.id }))).toEqual(['UNAUTHENTICATED']);
     expect(errorCodes(await t.call(REFUND, { id: randomUUID() }, organizer))).toEqual(['NOT_FOUND']);
     expect((await t.call(REFUND, { id: order.id }, organizer)).errors).toBeUndefined();

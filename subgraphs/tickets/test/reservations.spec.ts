@@ -95,6 +95,9 @@ describe('reserveTickets', () => {
     expect(errorCodes(keyTooLong)).toEqual(['BAD_USER_INPUT']);
     expect(errorCodes(await reserve(t, who.token, 'nope', tierId))).toEqual(['NOT_FOUND']);
     expect(await counters(t, tierId)).toMatchObject({ held: 0 });
+    const [written] =
+      await t.sql`select count(*)::int as n from tickets.reservations where user_id = ${who.id}`;
+    expect(written!.n).toBe(0);
   });
 
   it('sells only what is on sale: PUBLISHED, not ended, inside the sales window', async () => {
@@ -131,6 +134,9 @@ describe('reserveTickets', () => {
       expect(errorCodes(res)).toEqual(['CONFLICT']);
       expect(reasonOf(res)).toBe(reason);
     }
+    const [written] =
+      await t.sql`select count(*)::int as n from tickets.reservations where user_id = ${who.id}`;
+    expect(written!.n).toBe(0);
   });
 
   it('is all or nothing: one short item fails the whole reservation with SOLD_OUT', async () => {

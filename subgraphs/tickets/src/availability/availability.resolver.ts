@@ -43,8 +43,8 @@ export class AvailabilityResolver {
   }
 
   @Subscription('ticketAvailabilityChanged', { resolve: (payload: Availability) => payload })
-  changed(@Args('eventId') eventId: string) {
+  changed(@Args('eventId') eventId: string, @Context() ctx: TicketsContext) {
     if (!isId(eventId)) throw notFound('Event');
-    return this.live.stream(eventId);
+    return this.live.watch(ctx, eventId);
   }
 }

@@ -1,9 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Inject, Injectable } from '@nestjs/common';
 import { PubSub } from 'graphql-subscriptions';
-import { AvailabilityChanged, Topics, type Bus, type Unsubscribe } from '@marquee/bus';
-import type { Logger } from '@marquee/subgraph-kit';
+import type { Bus, Unsubscribe } from '@marquee/bus';
+import { notFound, type Logger } from '@marquee/subgraph-kit';
+import { canManage } from '../access.js';
+import type { TicketsContext } from '../context.js';
+import { EventDirectory } from '../event-directory/event-directory.service.js';
 import { LOGGER } from '../tokens.js';
 import { AvailabilityService, type Availability } from './availability.service.js';
 
@@ -11,54 +13,75 @@ interface Closable {
   close(code?: number, reason?: string): void;
 }
 
-const channel = (eventId: string) => `availability:${eventId}`;
+/** The broadcast channel that says "availability of this event changed" to every replica. */
+export const availabilityChannel = (eventId: string) => `tickets.availability.${eventId}`;
+const local = (eventId: string) => `availability:${eventId}`;
 
 /**
- * Live availability for this instance. Every replica consumes `tickets.availability-changed`
- * under its own consumer group (so each sees every change, whoever made it); on a change to
- * an event someone here is watching, the availability is read once and pushed to all its
- * subscribers through an in-process PubSub. Bursts coalesce: at most one read in flight and
- * one queued per event, and the last push always reflects the last change.
+ * Live availability for this instance. The outbox relay broadcasts each committed change on
+ * the event's channel (Redis pub/sub across replicas); an instance listens to an event's
+ * channel only while someone here watches that event. On a change the availability is read
+ * once and pushed to all its watchers. Bursts coalesce: at most one read in flight and one
+ * queued per event, and the last push always reflects the last change.
  */
 @Injectable()
 export class LiveAvailability {
   private readonly emitter = new EventEmitter().setMaxListeners(0);
   private readonly pubsub = new PubSub({ eventEmitter: this.emitter });
-  /** Events being re-read; true when another change arrived meanwhile. */
   private readonly refreshing = new Map<string, boolean>();
   private readonly sockets = new Set<Closable>();
-  /** Per instance: replicas must not share the group, or each would see only some changes. */
-  readonly group = `tickets-live-${randomBytes(6).toString('hex')}`;
-  private readonly startedAt = Date.now();
+  private readonly watchers = new Map<string, { count: number; stop: Promise<Unsubscribe> }>();
+  private bus: Bus | undefined;
 
   constructor(
     private readonly availability: AvailabilityService,
+    private readonly directory: EventDirectory,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
-  subscribe(bus: Bus): Promise<Unsubscribe> {
-    return bus.subscribe(Topics.availabilityChanged, this.group, async (message) => {
-      const parsed = AvailabilityChanged.safeParse(message.payload);
-      if (!parsed.success) return;
-      // A new group on a stream bus starts at the beginning; history is of no use to live views.
-      if (Date.parse(message.occurredAt) < this.startedAt - 60_000) return;
-      void this.refresh(parsed.data.eventId);
-    });
+  /** Called once at start: where change signals come from. */
+  attach(bus: Bus) {
+    this.bus = bus;
+  }
+
+  /** Watchers per event, for /metrics and tests. */
+  get watcherCount(): number {
+    let total = 0;
+    for (const { count } of this.watchers.values()) total += count;
+    return total;
+  }
+
+  /**
+   * A subscription for one event: unknown events, and DRAFT ones for anyone but their
+   * organizer or an ADMIN, are NOT_FOUND (as in event(id)).
+   */
+  async watch(ctx: TicketsContext, eventId: string): Promise<AsyncIterableIterator<Availability>> {
+    const entry = await this.directory.lookup(
+      eventId,
+      ctx.authorization,
+      (e) => e.status !== 'DRAFT' || canManage(ctx.caller, e),
+    );
+    if (!entry || (entry.status === 'DRAFT' && !canManage(ctx.caller, entry))) throw notFound('Event');
+    return this.stream(eventId);
   }
 
   /**
    * The current availability now, then a fresh one after each change to the event. Listening
    * starts before the first read, so no change in between is missed.
    */
-  stream(eventId: string): AsyncIterableIterator<Availability> {
-    const changes = this.pubsub.asyncIterableIterator<Availability>(channel(eventId));
+  private stream(eventId: string): AsyncIterableIterator<Availability> {
+    const changes = this.pubsub.asyncIterableIterator<Availability>(local(eventId));
     let queued: Promise<IteratorResult<Availability>> | undefined = changes.next(); // subscribes now
+    const release = this.retain(eventId);
     let first = true;
     let done = false;
     const current = () => this.availability.current(eventId);
     const finish = async (): Promise<IteratorResult<Availability>> => {
-      done = true;
-      await changes.return?.();
+      if (!done) {
+        done = true;
+        release();
+        await changes.return?.();
+      }
       return { value: undefined, done: true };
     };
     return {
@@ -83,8 +106,32 @@ export class LiveAvailability {
     };
   }
 
+  /** Listens to the event's broadcast channel while at least one watcher is here. */
+  private retain(eventId: string): () => void {
+    const existing = this.watchers.get(eventId);
+    if (existing) {
+      existing.count += 1;
+    } else {
+      const stop = this.bus
+        ? this.bus.listen(availabilityChannel(eventId), () => void this.refresh(eventId))
+        : Promise.resolve(async () => {});
+      this.watchers.set(eventId, { count: 1, stop });
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const entry = this.watchers.get(eventId);
+      if (!entry) return;
+      entry.count -= 1;
+      if (entry.count > 0) return;
+      this.watchers.delete(eventId);
+      void entry.stop.then((unlisten) => unlisten()).catch(() => undefined);
+    };
+  }
+
   private async refresh(eventId: string): Promise<void> {
-    if (this.emitter.listenerCount(channel(eventId)) === 0) return;
+    if (this.emitter.listenerCount(local(eventId)) === 0) return;
     if (this.refreshing.has(eventId)) {
       this.refreshing.set(eventId, true);
       return;
@@ -92,7 +139,7 @@ export class LiveAvailability {
     try {
       do {
         this.refreshing.set(eventId, false);
-        await this.pubsub.publish(channel(eventId), await this.availability.current(eventId));
+        await this.pubsub.publish(local(eventId), await this.availability.current(eventId));
       } while (this.refreshing.get(eventId));
     } catch (error) {
       this.log.error({ eventId, err: String(error) }, 'reading availability for live views failed');

@@ -5,6 +5,7 @@ import { schema, type TicketsDatabase } from '../db/database.js';
 import { inTransaction } from '../db/transaction.js';
 import { EventDirectoryRepository } from '../event-directory/event-directory.repository.js';
 import { InventoryRepository } from '../inventory/inventory.repository.js';
+import { HolderNotifications } from '../notifications/holder-notifications.js';
 import { RefundsService } from '../refunds/refunds.service.js';
 import { ReservationsRepository } from '../reservations/reservations.repository.js';
 import { DB, LOGGER, OUTBOX_KICK, type OutboxKick } from '../tokens.js';
@@ -20,7 +21,8 @@ export interface CancellationRun {
 }
 
 /**
- * Turns `events.event-cancelled` into a job row (with the inbox entry, in one transaction),
+ * Turns `events.event-cancelled` into a job row and one notification per ticket holder (with
+ * the inbox entry, in one transaction),
  * then works the job: every CONFIRMED order refunded in its own transaction (the conditional
  * update makes each refund happen once, whoever runs the job), every HELD reservation
  * released, then the job is DONE. Jobs left PENDING by a crash resume on the next start.
@@ -40,6 +42,7 @@ export class CancellationWorker {
     private readonly reservations: ReservationsRepository,
     private readonly inventory: InventoryRepository,
     private readonly directory: EventDirectoryRepository,
+    private readonly notifications: HolderNotifications,
     @Inject(DB) private readonly database: TicketsDatabase,
     @Inject(OUTBOX_KICK) private readonly outbox: OutboxKick,
     @Inject(LOGGER) private readonly log: Logger,
@@ -57,8 +60,11 @@ export class CancellationWorker {
         await this.directory.markCancelled(tx, eventId);
         await this.jobs.record(tx, eventId, reason);
         await this.inventory.announce(tx, [eventId]);
+        // Holders are known now, before any refund: each is told once.
+        await this.notifications.eventCancelled(tx, message.id, eventId, reason);
       });
       this.outbox.kick();
+      this.notifications.kick();
       this.kick();
     });
   }

@@ -2,55 +2,53 @@ import { Inject, Injectable } from '@nestjs/common';
 import { badInput, conflict, forbidden, isId, notFound } from '@marquee/subgraph-kit';
 import { requireUser } from '../access.js';
 import type { TicketsContext } from '../context.js';
-import type { TicketsDatabase, TicketsTx } from '../db/database.js';
-import { inTransaction } from '../db/transaction.js';
+import type { TicketsDatabase } from '../db/database.js';
 import type { TicketsEnv } from '../env.js';
-import { EventDirectoryRepository } from '../event-directory/event-directory.repository.js';
 import { checkKey, replay, requestHash } from '../idempotency.js';
-import { InventoryRepository } from '../inventory/inventory.repository.js';
 import { OrdersRepository, type OrderRow } from '../orders/orders.repository.js';
 import { PaymentGateway, type ChargeOutcome } from '../payments/payment-gateway.js';
-import { RefundPayments } from '../payments/refund-payments.js';
 import { ReservationsRepository } from '../reservations/reservations.repository.js';
 import { reportedStatus } from '../reservations/reservations.service.js';
-import { CONFIG, DB, OUTBOX_KICK, type OutboxKick } from '../tokens.js';
+import { CONFIG, DB } from '../tokens.js';
+import { CheckoutSaga } from './checkout-saga.js';
 import { CheckoutRepository } from './checkout.repository.js';
 
 /** Why an order FAILED; replaying its key gives the same CONFLICT again. */
 const FAILURES: Record<string, string> = {
-  PAYMENT_DECLINED: 'The payment was declined',
-  PAYMENT_TIMEOUT: 'The payment provider did not answer in time; nothing was charged',
+  PAYMENT_DECLINED: 'The payment was declined; nothing was charged',
+  PAYMENT_TIMEOUT: 'The payment provider did not answer in time; any charge it makes is given back',
   PAYMENT_UNAVAILABLE: 'Payments are unavailable right now; try again shortly',
+  CHECKOUT_INTERRUPTED: 'The checkout was interrupted before the payment went through; nothing was charged',
   HOLD_EXPIRED: 'The hold expired before the payment completed; the charge was refunded',
   RESERVATION_RELEASED: 'The reservation is no longer held; the charge was refunded',
   EVENT_CANCELLED: 'The event was cancelled; the charge was refunded',
 };
-const failure = (reason: string) => conflict(FAILURES[reason] ?? 'The checkout failed', { reason });
+export const checkoutFailure = (reason: string) =>
+  conflict(FAILURES[reason] ?? 'The checkout failed', { reason });
 const PAYMENT_FAILURE: Record<Exclude<ChargeOutcome['kind'], 'charged'>, string> = {
   declined: 'PAYMENT_DECLINED',
   timeout: 'PAYMENT_TIMEOUT',
+  failed: 'PAYMENT_UNAVAILABLE',
   unavailable: 'PAYMENT_UNAVAILABLE',
 };
 
 /**
- * checkout as a small persisted saga: the order is PENDING (committed) before any money
- * moves; the charge happens outside any transaction; then one transaction turns the hold into
- * a sale, or the charge is compensated. Each step is recorded on the order (status and
- * paymentState), so a recovery job can finish whatever a crash interrupted.
+ * checkout: the PENDING order is committed before any money moves (one statement that also
+ * checks the reservation is the caller's and HELD); the charge happens outside any
+ * transaction, idempotent by order id; then CheckoutSaga turns the hold into a sale or gives
+ * the charge back. A payment that fails leaves the hold in place: the buyer can retry with a
+ * new key until it expires. Orders a crash leaves behind are finished by CheckoutRecovery.
  */
 @Injectable()
 export class CheckoutService {
   constructor(
     private readonly repository: CheckoutRepository,
+    private readonly saga: CheckoutSaga,
     private readonly orders: OrdersRepository,
     private readonly reservations: ReservationsRepository,
-    private readonly directory: EventDirectoryRepository,
-    private readonly inventory: InventoryRepository,
     private readonly payments: PaymentGateway,
-    private readonly refunds: RefundPayments,
     @Inject(DB) private readonly database: TicketsDatabase,
     @Inject(CONFIG) private readonly env: TicketsEnv,
-    @Inject(OUTBOX_KICK) private readonly outbox: OutboxKick,
   ) {}
 
   async checkout(ctx: TicketsContext, reservationId: string, token: string, key: string): Promise<OrderRow> {
@@ -59,35 +57,31 @@ export class CheckoutService {
     checkKey(key);
     if (!this.payments.acceptsToken(token)) throw badInput('Unknown payment token', 'paymentToken');
     const hash = requestHash({ reservationId, token });
-    const earlier = await this.orders.findByKey(user.id, key);
-    if (earlier) return this.replayed(earlier, hash);
-
-    const reservation = await this.reservations.findById(reservationId);
-    if (!reservation) throw notFound('Reservation');
-    if (reservation.userId !== user.id) throw forbidden('Only the owner can pay for a reservation');
-    const status = reportedStatus(reservation);
-    if (status === 'EXPIRED') throw failure('HOLD_EXPIRED');
-    if (status !== 'HELD')
-      throw conflict(`The reservation is ${status}`, { reason: `RESERVATION_${status}` });
-
-    const order = await this.repository.insertPending({
+    const order = await this.repository.openOrder({
       userId: user.id,
-      eventId: reservation.eventId,
       reservationId,
-      totalCents: reservation.totalCents,
-      currency: reservation.currency,
       idempotencyKey: key,
       requestHash: hash,
     });
-    if (!order) {
-      const racing = await this.orders.findByKey(user.id, key);
-      if (racing) return this.replayed(racing, hash);
-      throw conflict('This reservation is already being paid for', { reason: 'CHECKOUT_IN_PROGRESS' });
-    }
-    return this.pay(order, token);
+    if (!order) return this.refused(user.id, reservationId, key, hash);
+    return this.pay(ctx, order, token);
   }
 
-  private async pay(order: OrderRow, token: string): Promise<OrderRow> {
+  /** Nothing was written: a replay of this key, or the reason the reservation cannot be paid. */
+  private async refused(userId: string, reservationId: string, key: string, hash: string) {
+    const earlier = await this.orders.findByKey(userId, key);
+    if (earlier) return this.replayed(earlier, hash);
+    const reservation = await this.reservations.findById(reservationId);
+    if (!reservation) throw notFound('Reservation');
+    if (reservation.userId !== userId) throw forbidden('Only the owner can pay for a reservation');
+    const status = reportedStatus(reservation);
+    if (status === 'EXPIRED') throw checkoutFailure('HOLD_EXPIRED');
+    if (status !== 'HELD')
+      throw conflict(`The reservation is ${status}`, { reason: `RESERVATION_${status}` });
+    throw conflict('This reservation is already being paid for', { reason: 'CHECKOUT_IN_PROGRESS' });
+  }
+
+  private async pay(ctx: TicketsContext, order: OrderRow, token: string): Promise<OrderRow> {
     const outcome = await this.payments.charge({
       amountCents: order.totalCents,
       currency: order.currency,
@@ -96,61 +90,16 @@ export class CheckoutService {
     });
     if (outcome.kind !== 'charged') {
       const reason = PAYMENT_FAILURE[outcome.kind];
-      await this.repository.fail(this.database.db, order.id, reason);
-      throw failure(reason);
+      // After a timeout or a provider error a charge may exist: recovery will ask and refund it.
+      const state = outcome.kind === 'timeout' || outcome.kind === 'failed' ? 'UNKNOWN' : 'NONE';
+      await this.repository.fail(this.database.db, order.id, reason, { state });
+      throw checkoutFailure(reason);
     }
-    await this.repository.markCharged(order.id, outcome.reference);
-    const result = await inTransaction(this.database.db, (tx) => this.complete(tx, order));
-    this.outbox.kick();
-    if ('confirmed' in result) return result.confirmed;
-    await this.refunds.refund(order.id, outcome.reference);
-    throw failure(result.failed);
-  }
-
-  /** Hold -> sale, in one transaction; or the reason it cannot be (then the order is FAILED). */
-  private async complete(
-    tx: TicketsTx,
-    order: OrderRow,
-  ): Promise<{ confirmed: OrderRow } | { failed: string }> {
-    const reservation = (await this.reservations.lock(tx, order.reservationId))!;
-    const entry = await this.directory.lockShared(tx, order.eventId);
-    const items = await this.reservations.itemsOf([reservation.id], tx);
-    const hold = { id: reservation.id, eventId: reservation.eventId, items };
-    let reason: string | undefined;
-    if (reservation.status !== 'HELD') {
-      reason = reservation.status === 'EXPIRED' ? 'HOLD_EXPIRED' : 'RESERVATION_RELEASED';
-    } else if (entry?.status === 'CANCELLED') {
-      reason = 'EVENT_CANCELLED';
-      await this.inventory.releaseHolds(tx, [hold], { kind: 'RELEASED', status: 'RELEASED' });
-    } else if (reservation.expired) {
-      reason = 'HOLD_EXPIRED';
-      await this.inventory.releaseHolds(tx, [hold], { kind: 'EXPIRED', status: 'EXPIRED' });
-    }
-    const confirmed = reason ? undefined : await this.repository.confirm(tx, order.id);
-    if (!confirmed) {
-      await this.repository.fail(tx, order.id, reason ?? 'RESERVATION_RELEASED');
-      return { failed: reason ?? 'RESERVATION_RELEASED' };
-    }
-    await this.inventory.lockTiers(
-      tx,
-      items.map((i) => i.tierId),
-    );
-    await this.inventory.apply(
-      tx,
-      items.map((i) => ({
-        tierId: i.tierId,
-        eventId: order.eventId,
-        kind: 'SOLD' as const,
-        soldDelta: i.quantity,
-        heldDelta: -i.quantity,
-        reservationId: reservation.id,
-        orderId: order.id,
-      })),
-    );
-    await this.reservations.setStatus(tx, reservation.id, 'CONFIRMED');
-    await this.repository.issueTickets(tx, confirmed, items);
-    await this.inventory.announce(tx, [order.eventId]);
-    return { confirmed };
+    const result = await this.saga.complete(order.id, outcome.reference);
+    if ('failed' in result) throw checkoutFailure(result.failed);
+    // The response usually asks for the tickets: they are at hand, no need to read them back.
+    if (result.tickets) ctx.loaders.ticketsByOrder.prime(order.id, result.tickets);
+    return result.order;
   }
 
   /** The order an earlier call with this key made; waits (bounded) while it is still paying. */
@@ -162,7 +111,7 @@ export class CheckoutService {
       await new Promise((r) => setTimeout(r, 50));
       current = (await this.orders.findById(order.id)) ?? current;
     }
-    if (current.status === 'FAILED') throw failure(current.failureReason ?? 'UNKNOWN');
+    if (current.status === 'FAILED') throw checkoutFailure(current.failureReason ?? 'UNKNOWN');
     return current;
   }
 }

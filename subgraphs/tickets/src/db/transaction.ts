@@ -7,10 +7,15 @@ const RETRYABLE = new Set<string>([PG.deadlockDetected, PG.serializationFailure]
  * A short read-committed transaction, retried a few times if Postgres picks it as a deadlock
  * victim (locks are always taken in one order, so this is a safety net, not a plan).
  */
-export async function inTransaction<T>(db: TicketsDb, work: (tx: TicketsTx) => Promise<T>): Promise<T> {
+export function inTransaction<T>(db: TicketsDb, work: (tx: TicketsTx) => Promise<T>): Promise<T> {
+  return retryingDeadlocks(() => db.transaction(work));
+}
+
+/** The same retry for work that is one statement (a statement is its own transaction). */
+export async function retryingDeadlocks<T>(work: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction(work);
+      return await work();
     } catch (error) {
       const code = pgErrorCode(error);
       if (attempt >= 3 || !code || !RETRYABLE.has(code)) throw error;

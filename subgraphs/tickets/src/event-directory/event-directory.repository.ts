@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { EventChanged } from '@marquee/bus';
 import { schema, type Executor, type TicketsDatabase, type TicketsTx } from '../db/database.js';
+import { prepared } from '../db/prepared.js';
 import { DB } from '../tokens.js';
 
 export type DirectoryEntry = typeof schema.eventDirectory.$inferSelect;
@@ -19,7 +20,10 @@ export class EventDirectoryRepository {
   constructor(@Inject(DB) private readonly database: TicketsDatabase) {}
 
   async find(eventId: string): Promise<DirectoryEntry | undefined> {
-    const [row] = await this.database.db.select().from(d).where(eq(d.eventId, eventId));
+    const [row] = await prepared(
+      'directory.find',
+      this.database.db.select().from(d).where(eq(d.eventId, eventId)),
+    );
     return row;
   }
 
@@ -35,7 +39,10 @@ export class EventDirectoryRepository {
    * way commits before a cancellation can, so the cancellation job sees it.
    */
   async lockShared(tx: TicketsTx, eventId: string): Promise<DirectoryEntry | undefined> {
-    const [row] = await tx.select().from(d).where(eq(d.eventId, eventId)).for('share');
+    const [row] = await prepared(
+      'directory.lock-shared',
+      tx.select().from(d).where(eq(d.eventId, eventId)).for('share'),
+    );
     return row;
   }
 

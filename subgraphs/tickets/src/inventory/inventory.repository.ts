@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { appendToOutbox, Topics, type AvailabilityChanged } from '@marquee/bus';
+import { Topics, type AvailabilityChanged } from '@marquee/bus';
 import { schema, type TicketsTx } from '../db/database.js';
+import { prepared } from '../db/prepared.js';
 
 export type TierRow = typeof schema.ticketTiers.$inferSelect;
 export type LedgerKind = (typeof schema.ledgerKindEnum.enumValues)[number];
@@ -31,6 +32,8 @@ const reservations = schema.reservations;
  * The only code that changes tier counters. Every change goes with a ledger row in the same
  * transaction; tier rows are always locked in id order, so two transactions touching the
  * same tiers queue instead of deadlocking. The CHECK constraint on ticket_tiers backs it all.
+ * Statements are prepared, and those that do not depend on each other's results are sent
+ * together (pipelined: one round trip; Postgres still runs them in order).
  */
 @Injectable()
 export class InventoryRepository {
@@ -38,12 +41,10 @@ export class InventoryRepository {
   async lockTiers(tx: TicketsTx, tierIds: Iterable<string>): Promise<Map<string, TierRow>> {
     const ids = [...new Set(tierIds)].sort();
     if (ids.length === 0) return new Map();
-    const rows = await tx
-      .select()
-      .from(tiers)
-      .where(inArray(tiers.id, ids))
-      .orderBy(asc(tiers.id))
-      .for('update');
+    const rows = await prepared(
+      'inventory.lock-tiers',
+      tx.select().from(tiers).where(inArray(tiers.id, ids)).orderBy(asc(tiers.id)).for('update'),
+    );
     return new Map(rows.map((row) => [row.id, row]));
   }
 
@@ -57,27 +58,36 @@ export class InventoryRepository {
       sum.held += change.heldDelta;
       perTier.set(change.tierId, sum);
     }
-    for (const [tierId, delta] of [...perTier].sort(([a], [b]) => a.localeCompare(b))) {
-      await tx
-        .update(tiers)
-        .set({
-          sold: sql`${tiers.sold} + ${delta.sold}`,
-          held: sql`${tiers.held} + ${delta.held}`,
-          updatedAt: sql`now()`,
-        })
-        .where(eq(tiers.id, tierId));
-    }
-    await tx.insert(schema.inventoryLedger).values(
-      changes.map((c) => ({
-        tierId: c.tierId,
-        eventId: c.eventId,
-        kind: c.kind,
-        soldDelta: c.soldDelta,
-        heldDelta: c.heldDelta,
-        reservationId: c.reservationId ?? null,
-        orderId: c.orderId ?? null,
-      })),
+    const updates = [...perTier]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([tierId, delta]) =>
+        prepared(
+          'inventory.apply',
+          tx
+            .update(tiers)
+            .set({
+              sold: sql`${tiers.sold} + ${delta.sold}`,
+              held: sql`${tiers.held} + ${delta.held}`,
+              updatedAt: sql`now()`,
+            })
+            .where(eq(tiers.id, tierId)),
+        ),
+      );
+    const ledger = prepared(
+      'inventory.ledger',
+      tx.insert(schema.inventoryLedger).values(
+        changes.map((c) => ({
+          tierId: c.tierId,
+          eventId: c.eventId,
+          kind: c.kind,
+          soldDelta: c.soldDelta,
+          heldDelta: c.heldDelta,
+          reservationId: c.reservationId ?? null,
+          orderId: c.orderId ?? null,
+        })),
+      ),
     );
+    await Promise.all([...updates, ledger]);
   }
 
   /**
@@ -90,47 +100,41 @@ export class InventoryRepository {
     outcome: { kind: 'EXPIRED' | 'RELEASED'; status: 'EXPIRED' | 'RELEASED' },
   ): Promise<void> {
     if (holds.length === 0) return;
-    await this.lockTiers(
-      tx,
-      holds.flatMap((h) => h.items.map((i) => i.tierId)),
+    const changes = holds.flatMap((h) =>
+      h.items.map((item) => ({
+        tierId: item.tierId,
+        eventId: h.eventId,
+        kind: outcome.kind,
+        soldDelta: 0,
+        heldDelta: -item.quantity,
+        reservationId: h.id,
+      })),
     );
-    await this.apply(
-      tx,
-      holds.flatMap((h) =>
-        h.items.map((item) => ({
-          tierId: item.tierId,
-          eventId: h.eventId,
-          kind: outcome.kind,
-          soldDelta: 0,
-          heldDelta: -item.quantity,
-          reservationId: h.id,
-        })),
+    const ids = holds.map((h) => h.id);
+    await Promise.all([
+      this.lockTiers(
+        tx,
+        changes.map((c) => c.tierId),
       ),
-    );
-    await tx
-      .update(reservations)
-      .set({ status: outcome.status, updatedAt: sql`now()` })
-      .where(
-        and(
-          inArray(
-            reservations.id,
-            holds.map((h) => h.id),
-          ),
-          eq(reservations.status, 'HELD'),
-        ),
-      );
-    await this.announce(
-      tx,
-      holds.map((h) => h.eventId),
-    );
+      this.apply(tx, changes),
+      tx
+        .update(reservations)
+        .set({ status: outcome.status, updatedAt: sql`now()` })
+        .where(and(inArray(reservations.id, ids), eq(reservations.status, 'HELD'))),
+      this.announce(
+        tx,
+        holds.map((h) => h.eventId),
+      ),
+    ]);
   }
 
-  /** One `tickets.availability-changed` per event, in the caller's transaction. */
+  /** One `tickets.availability-changed` per event, in the caller's transaction (outbox rows). */
   async announce(tx: TicketsTx, eventIds: Iterable<string>): Promise<void> {
     const changedAt = new Date().toISOString();
-    for (const eventId of new Set(eventIds)) {
+    const rows = [...new Set(eventIds)].map((eventId) => {
       const payload: AvailabilityChanged = { eventId, changedAt };
-      await appendToOutbox(tx, schema.outbox, Topics.availabilityChanged, payload);
-    }
+      return { topic: Topics.availabilityChanged, payload };
+    });
+    if (rows.length > 0) await prepared('inventory.announce', tx.insert(schema.outbox).values(rows));
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { schema, type TicketsDatabase } from '../db/database.js';
+import { prepared } from '../db/prepared.js';
 import { DB } from '../tokens.js';
 
 export type OrderRow = typeof schema.orders.$inferSelect;
@@ -26,15 +27,18 @@ export class OrdersRepository {
   }
 
   async findById(id: string): Promise<OrderRow | undefined> {
-    const [row] = await this.database.db.select().from(o).where(eq(o.id, id));
+    const [row] = await prepared('orders.find', this.database.db.select().from(o).where(eq(o.id, id)));
     return row;
   }
 
   async findByKey(userId: string, idempotencyKey: string): Promise<OrderRow | undefined> {
-    const [row] = await this.database.db
-      .select()
-      .from(o)
-      .where(and(eq(o.userId, userId), eq(o.idempotencyKey, idempotencyKey)));
+    const [row] = await prepared(
+      'orders.find-by-key',
+      this.database.db
+        .select()
+        .from(o)
+        .where(and(eq(o.userId, userId), eq(o.idempotencyKey, idempotencyKey))),
+    );
     return row;
   }
 

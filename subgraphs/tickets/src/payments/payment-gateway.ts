@@ -4,11 +4,20 @@ import { BREAKER_OPTIONS, CONFIG, PAYMENT_PROVIDER } from '../tokens.js';
 import type { TicketsEnv } from '../env.js';
 import type { ChargeRequest, ChargeResult, PaymentProvider } from './payment-provider.js';
 
+/**
+ * What became of a charge. `declined` and `unavailable` (the breaker is open: the provider was
+ * not even asked) are definite: nothing was charged. After `timeout` and `failed` (the provider
+ * threw) a charge may still exist; the order says UNKNOWN until recovery has asked.
+ */
 export type ChargeOutcome =
   | { kind: 'charged'; reference: string }
   | { kind: 'declined' }
   | { kind: 'timeout' }
+  | { kind: 'failed' }
   | { kind: 'unavailable' };
+
+/** opossum's codes for "the provider was not called": open breaker, full semaphore, shut down. */
+const NOT_CALLED = new Set(['EOPENBREAKER', 'ESEMLOCKED', 'ESHUTDOWN']);
 
 /** Tunables for the breaker; tests shrink them to open it quickly. */
 export interface BreakerOptions {
@@ -26,6 +35,7 @@ export interface BreakerOptions {
 export class PaymentGateway implements OnModuleDestroy {
   private readonly charger: CircuitBreaker<[ChargeRequest], ChargeResult>;
   private readonly refunder: CircuitBreaker<[string], void>;
+  private readonly finder: CircuitBreaker<[string], { reference: string } | null>;
 
   constructor(
     @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
@@ -47,6 +57,11 @@ export class PaymentGateway implements OnModuleDestroy {
       name: 'payments.refund',
       timeout: env.PAYMENT_TIMEOUT_MS,
     });
+    this.finder = new CircuitBreaker((key: string) => provider.findCharge(key), {
+      ...common,
+      name: 'payments.find',
+      timeout: env.PAYMENT_TIMEOUT_MS,
+    });
   }
 
   acceptsToken(token: string): boolean {
@@ -65,8 +80,13 @@ export class PaymentGateway implements OnModuleDestroy {
         abort.abort();
         return { kind: 'timeout' };
       }
-      return { kind: 'unavailable' };
+      return NOT_CALLED.has(code ?? '') ? { kind: 'unavailable' } : { kind: 'failed' };
     }
+  }
+
+  /** The charge made for this order, if any; throws when the provider cannot say. */
+  findCharge(orderId: string): Promise<{ reference: string } | null> {
+    return this.finder.fire(orderId);
   }
 
   /** Throws when the refund could not be made (the order keeps paymentState CHARGED). */
@@ -81,5 +101,6 @@ export class PaymentGateway implements OnModuleDestroy {
   onModuleDestroy() {
     this.charger.shutdown();
     this.refunder.shutdown();
+    this.finder.shutdown();
   }
 }

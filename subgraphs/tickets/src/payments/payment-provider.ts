@@ -19,7 +19,13 @@ export type ChargeResult = { ok: true; reference: string } | { ok: false; reason
 export interface PaymentProvider {
   /** Cheap syntactic check, before anything is persisted. */
   acceptsToken(token: string): boolean;
+  /** Idempotent per `idempotencyKey` (the order id): asking again never charges twice. */
   charge(request: ChargeRequest): Promise<ChargeResult>;
+  /**
+   * The charge made under this idempotency key, if any: how a resumed checkout learns whether
+   * an interrupted or timed-out charge went through.
+   */
+  findCharge(idempotencyKey: string): Promise<{ reference: string } | null>;
   /** Refunds a charge in full; refunding twice is harmless. */
   refund(reference: string): Promise<void>;
 }
@@ -40,6 +46,7 @@ export interface RecordedCharge {
 export class TestPaymentProvider implements PaymentProvider {
   static readonly TOKENS = ['tok_ok', 'tok_declined', 'tok_slow'] as const;
   readonly charges = new Map<string, RecordedCharge>();
+  private readonly byKey = new Map<string, RecordedCharge>();
 
   constructor(private readonly slowMs = 5_000) {}
 
@@ -51,17 +58,28 @@ export class TestPaymentProvider implements PaymentProvider {
     if (request.token === 'tok_declined') return { ok: false, reason: 'DECLINED' };
     if (request.token === 'tok_slow') await sleep(this.slowMs, request.signal);
     else if (request.token !== 'tok_ok') throw new Error('unknown payment token');
-    const existing = [...this.charges.values()].find((c) => c.idempotencyKey === request.idempotencyKey);
+    const existing = this.byKey.get(request.idempotencyKey);
     if (existing) return { ok: true, reference: existing.reference };
-    const reference = `ch_${randomUUID()}`;
-    this.charges.set(reference, {
-      reference,
+    const charge: RecordedCharge = {
+      reference: `ch_${randomUUID()}`,
       idempotencyKey: request.idempotencyKey,
       amountCents: request.amountCents,
       currency: request.currency,
       refunds: 0,
-    });
-    return { ok: true, reference };
+    };
+    this.charges.set(charge.reference, charge);
+    this.byKey.set(charge.idempotencyKey, charge);
+    return { ok: true, reference: charge.reference };
+  }
+
+  async findCharge(idempotencyKey: string): Promise<{ reference: string } | null> {
+    const charge = this.byKey.get(idempotencyKey);
+    return charge ? { reference: charge.reference } : null;
+  }
+
+  /** The charge made for this order, if any (tests check money moved as intended). */
+  chargeFor(orderId: string): RecordedCharge | undefined {
+    return this.byKey.get(orderId);
   }
 
   async refund(reference: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, asc, eq, getTableColumns, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, exists, getTableColumns, inArray, lte, sql } from 'drizzle-orm';
 import { schema, type Executor, type TicketsDatabase, type TicketsTx } from '../db/database.js';
+import { prepared } from '../db/prepared.js';
 import type { HoldToRelease } from '../inventory/inventory.repository.js';
 import { DB } from '../tokens.js';
 
@@ -16,15 +17,18 @@ export class ReservationsRepository {
   constructor(@Inject(DB) private readonly database: TicketsDatabase) {}
 
   async findById(id: string): Promise<ReservationRow | undefined> {
-    const [row] = await this.database.db.select().from(r).where(eq(r.id, id));
+    const [row] = await prepared('reservations.find', this.database.db.select().from(r).where(eq(r.id, id)));
     return row;
   }
 
   async findByKey(userId: string, idempotencyKey: string): Promise<ReservationRow | undefined> {
-    const [row] = await this.database.db
-      .select()
-      .from(r)
-      .where(and(eq(r.userId, userId), eq(r.idempotencyKey, idempotencyKey)));
+    const [row] = await prepared(
+      'reservations.find-by-key',
+      this.database.db
+        .select()
+        .from(r)
+        .where(and(eq(r.userId, userId), eq(r.idempotencyKey, idempotencyKey))),
+    );
     return row;
   }
 
@@ -45,16 +49,19 @@ export class ReservationsRepository {
     values: Omit<typeof r.$inferInsert, 'expiresAt' | 'status'>,
     ttlSeconds: number,
   ): Promise<ReservationRow | undefined> {
-    const [row] = await tx
-      .insert(r)
-      .values({ ...values, status: 'HELD', expiresAt: sql`now() + make_interval(secs => ${ttlSeconds})` })
-      .onConflictDoNothing()
-      .returning();
+    const [row] = await prepared(
+      'reservations.insert',
+      tx
+        .insert(r)
+        .values({ ...values, status: 'HELD', expiresAt: sql`now() + make_interval(secs => ${ttlSeconds})` })
+        .onConflictDoNothing()
+        .returning(),
+    );
     return row;
   }
 
   async insertItems(tx: TicketsTx, items: (typeof ri.$inferInsert)[]): Promise<void> {
-    await tx.insert(ri).values(items);
+    await prepared('reservations.insert-items', tx.insert(ri).values(items));
   }
 
   /** The reservation, locked, and whether its hold has run out by the database's clock. */
@@ -74,17 +81,47 @@ export class ReservationsRepository {
       .where(eq(r.id, id));
   }
 
-  /** Up to `limit` expired-but-unswept holds of one event, with all their items (no locks taken). */
-  async staleHoldsOfEvent(tx: TicketsTx, eventId: string, limit: number): Promise<HoldToRelease[]> {
+  /**
+   * Up to `limit` expired-but-unswept holds of one event that take seats of these tiers, with
+   * all their items (no locks taken).
+   */
+  async staleHoldsOnTiers(
+    tx: TicketsTx,
+    eventId: string,
+    tierIds: string[],
+    limit: number,
+  ): Promise<HoldToRelease[]> {
     const ids = await tx
       .select({ id: r.id })
       .from(r)
-      .where(and(eq(r.eventId, eventId), isStale))
+      .where(and(eq(r.eventId, eventId), isStale, this.takesSeatsOf(tx, tierIds)))
       .orderBy(asc(r.expiresAt))
       .limit(limit);
     return this.withItems(
       tx,
       ids.map((row) => row.id),
+    );
+  }
+
+  /** Whether any run-out, unswept hold of the event takes seats of these tiers. */
+  async hasStaleHoldsOnTiers(eventId: string, tierIds: string[]): Promise<boolean> {
+    const rows = await prepared(
+      'reservations.has-stale',
+      this.database.db
+        .select({ id: r.id })
+        .from(r)
+        .where(and(eq(r.eventId, eventId), isStale, this.takesSeatsOf(this.database.db, tierIds)))
+        .limit(1),
+    );
+    return rows.length > 0;
+  }
+
+  private takesSeatsOf(executor: Executor, tierIds: string[]) {
+    return exists(
+      executor
+        .select({ one: sql`1` })
+        .from(ri)
+        .where(and(eq(ri.reservationId, r.id), inArray(ri.tierId, tierIds))),
     );
   }
 

@@ -62,19 +62,28 @@ export class ReservationsService {
     if (event.status === 'CANCELLED') throw cancelled();
     if (event.status !== 'PUBLISHED' || event.endsAt <= now) throw notOnSale('The event is not on sale');
     const tiers = await this.checkTiers(eventId, items, now);
+    await this.refuseIfFull(eventId, items, tiers);
     const currency = tiers.get(items[0]!.tierId)!.currency;
     const totalCents = items.reduce((sum, i) => sum + i.quantity * tiers.get(i.tierId)!.priceCents, 0);
 
     const outcome = await inTransaction(this.database.db, async (tx) => {
-      const entry = await this.directoryRows.lockShared(tx, eventId);
+      // Sent together (one round trip): the event's entry under a share lock (a cancellation
+      // waits for us, or we see it), the reservation, and the tiers locked in id order.
+      const [entry, reservation, locked] = await Promise.all([
+        this.directoryRows.lockShared(tx, eventId),
+        this.repository.insertHeld(
+          tx,
+          { userId: user.id, eventId, totalCents, currency, idempotencyKey: key, requestHash: hash },
+          this.env.RESERVATION_TTL_SECONDS,
+        ),
+        this.inventory.lockTiers(
+          tx,
+          items.map((i) => i.tierId),
+        ),
+      ]);
       if (entry?.status === 'CANCELLED') throw cancelled();
-      const reservation = await this.repository.insertHeld(
-        tx,
-        { userId: user.id, eventId, totalCents, currency, idempotencyKey: key, requestHash: hash },
-        this.env.RESERVATION_TTL_SECONDS,
-      );
       if (!reservation) return undefined; // a concurrent request with this key won
-      await this.hold(tx, reservation, items, tiers);
+      await this.hold(tx, reservation, items, tiers, locked);
       return reservation;
     });
     if (!outcome) return replay((await this.repository.findByKey(user.id, key))!, hash);
@@ -83,20 +92,79 @@ export class ReservationsService {
   }
 
   /**
-   * Inside the reservation's transaction: lock the tiers (id order), give expired holds back
-   * first (lazy expiry), then take the seats, all or nothing.
+   * Inside the reservation's transaction, tiers locked: take the seats, all or nothing. Holds
+   * that ran out but were not swept yet do not count: if seats are short, those on these
+   * tiers are expired first (lazy expiry), so expiry never depends on a worker running.
    */
   private async hold(
     tx: TicketsTx,
     reservation: ReservationRow,
     items: ItemInput[],
     tiers: Map<string, TierRow>,
+    locked: Map<string, TierRow>,
   ) {
-    const stale = await this.repository.staleHoldsOfEvent(tx, reservation.eventId, STALE_PER_HOLD);
-    const locked = await this.inventory.lockTiers(tx, [
-      ...items.map((i) => i.tierId),
-      ...stale.flatMap((h) => h.items.map((i) => i.tierId)),
+    const shortOf = (freed: Map<string, number>) =>
+      items.find((i) => {
+        const tier = locked.get(i.tierId)!;
+        return tier.sold + tier.held - (freed.get(tier.id) ?? 0) + i.quantity > tier.capacity;
+      });
+    let freed = new Map<string, number>();
+    if (shortOf(freed))
+      freed = await this.expireStale(
+        tx,
+        reservation.eventId,
+        items.map((i) => i.tierId),
+      );
+    const short = shortOf(freed);
+    if (short) {
+      const tier = locked.get(short.tierId)!;
+      throw conflict(`Not enough seats left in ${tier.name}`, { reason: 'SOLD_OUT', tierId: tier.id });
+    }
+    await Promise.all([
+      this.inventory.apply(
+        tx,
+        items.map((i) => ({
+          tierId: i.tierId,
+          eventId: reservation.eventId,
+          kind: 'HELD' as const,
+          soldDelta: 0,
+          heldDelta: i.quantity,
+          reservationId: reservation.id,
+        })),
+      ),
+      this.repository.insertItems(
+        tx,
+        items.map((i) => ({
+          reservationId: reservation.id,
+          tierId: i.tierId,
+          quantity: i.quantity,
+          unitPriceCents: tiers.get(i.tierId)!.priceCents,
+        })),
+      ),
+      this.inventory.announce(tx, [reservation.eventId]),
     ]);
+  }
+
+  /**
+   * Sold out by committed counters, with no run-out hold on these tiers left to free: refused
+   * without a transaction or a lock (a sold-out rush never queues on the tier's row). A seat
+   * freed a moment later is no different from this request arriving a moment earlier.
+   */
+  private async refuseIfFull(eventId: string, items: ItemInput[], tiers: Map<string, TierRow>) {
+    const full = items.find((i) => {
+      const tier = tiers.get(i.tierId)!;
+      return tier.sold + tier.held + i.quantity > tier.capacity;
+    });
+    if (!full) return;
+    const tierIds = items.map((i) => i.tierId);
+    if (await this.repository.hasStaleHoldsOnTiers(eventId, tierIds)) return; // the transaction frees them
+    const tier = tiers.get(full.tierId)!;
+    throw conflict(`Not enough seats left in ${tier.name}`, { reason: 'SOLD_OUT', tierId: tier.id });
+  }
+
+  /** Expires the run-out holds on these tiers that nobody else has locked; seats freed per tier. */
+  private async expireStale(tx: TicketsTx, eventId: string, tierIds: string[]) {
+    const stale = await this.repository.staleHoldsOnTiers(tx, eventId, tierIds, STALE_PER_HOLD);
     // Holds another transaction has locked (the sweeper, say) are left to it.
     const expirable = await this.repository.lockStale(
       tx,
@@ -107,34 +175,7 @@ export class ReservationsService {
     const freed = new Map<string, number>();
     for (const item of expired.flatMap((h) => h.items))
       freed.set(item.tierId, (freed.get(item.tierId) ?? 0) + item.quantity);
-    for (const item of items) {
-      const tier = locked.get(item.tierId)!;
-      const held = tier.held - (freed.get(tier.id) ?? 0);
-      if (tier.sold + held + item.quantity > tier.capacity) {
-        throw conflict(`Not enough seats left in ${tier.name}`, { reason: 'SOLD_OUT', tierId: tier.id });
-      }
-    }
-    await this.inventory.apply(
-      tx,
-      items.map((i) => ({
-        tierId: i.tierId,
-        eventId: reservation.eventId,
-        kind: 'HELD' as const,
-        soldDelta: 0,
-        heldDelta: i.quantity,
-        reservationId: reservation.id,
-      })),
-    );
-    await this.repository.insertItems(
-      tx,
-      items.map((i) => ({
-        reservationId: reservation.id,
-        tierId: i.tierId,
-        quantity: i.quantity,
-        unitPriceCents: tiers.get(i.tierId)!.priceCents,
-      })),
-    );
-    await this.inventory.announce(tx, [reservation.eventId]);
+    return freed;
   }
 
   /** The owner only. HELD -> RELEASED; RELEASED again is a no-op; CONFIRMED or EXPIRED: CONFLICT. */

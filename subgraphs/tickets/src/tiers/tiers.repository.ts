@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, eq, getTableColumns, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import { schema, type TicketsDatabase, type TicketsTx } from '../db/database.js';
+import { prepared } from '../db/prepared.js';
 import type { TierRow } from '../inventory/inventory.repository.js';
 import { DB } from '../tokens.js';
 
@@ -31,10 +32,13 @@ export class TiersRepository {
 
   /** Plain rows, no locks: for validating a request before its transaction. */
   findRows(ids: readonly string[]): Promise<TierRow[]> {
-    return this.database.db
-      .select()
-      .from(t)
-      .where(inArray(t.id, [...ids]));
+    return prepared(
+      'tiers.find',
+      this.database.db
+        .select()
+        .from(t)
+        .where(inArray(t.id, [...ids])),
+    );
   }
 
   viewsByIds(ids: readonly string[]): Promise<TierView[]> {

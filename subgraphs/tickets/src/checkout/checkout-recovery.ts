@@ -1,0 +1,77 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from '@marquee/subgraph-kit';
+import type { TicketsEnv } from '../env.js';
+import { CONFIG, LOGGER } from '../tokens.js';
+import { CheckoutSaga } from './checkout-saga.js';
+import { CheckoutRepository } from './checkout.repository.js';
+
+const BATCH = 50;
+
+export interface RecoveryRun {
+  confirmed: number;
+  failed: number;
+  settled: number;
+  errors: number;
+}
+
+/**
+ * Finishes checkouts a crash, a deploy or a provider outage left half-way, on start and every
+ * RECOVERY_INTERVAL_MS: orders still PENDING, charges on FAILED or REFUNDED orders not given
+ * back yet, and UNKNOWN payment outcomes. Only orders untouched for CHECKOUT_RECOVERY_AFTER_MS
+ * (longer than any live payment may take) are picked, claimed so replicas split the work.
+ * The outcome is always a CONFIRMED order with tickets, or a FAILED one with nothing charged.
+ */
+@Injectable()
+export class CheckoutRecovery {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<RecoveryRun> | undefined;
+
+  constructor(
+    private readonly repository: CheckoutRepository,
+    private readonly saga: CheckoutSaga,
+    @Inject(CONFIG) private readonly env: TicketsEnv,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {}
+
+  start() {
+    const tick = () => {
+      if (this.running) return;
+      this.running = this.recoverOnce()
+        .catch((error) => {
+          this.log.error({ err: String(error) }, 'checkout recovery failed; will retry');
+          return { confirmed: 0, failed: 0, settled: 0, errors: 1 };
+        })
+        .finally(() => (this.running = undefined));
+    };
+    tick();
+    this.timer = setInterval(tick, this.env.RECOVERY_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async stop() {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  /** One pass over every open saga old enough to be abandoned. */
+  async recoverOnce(): Promise<RecoveryRun> {
+    const run: RecoveryRun = { confirmed: 0, failed: 0, settled: 0, errors: 0 };
+    for (;;) {
+      const orders = await this.repository.claimOpenSagas(BATCH, this.env.CHECKOUT_RECOVERY_AFTER_MS);
+      for (const order of orders) {
+        try {
+          run[await this.saga.recover(order)] += 1;
+        } catch (error) {
+          // Left open (and claimed for a while): the next pass tries again.
+          run.errors += 1;
+          this.log.warn({ orderId: order.id, err: String(error) }, 'could not recover a checkout yet');
+        }
+      }
+      if (orders.length < BATCH) break;
+    }
+    if (run.confirmed + run.failed + run.settled > 0)
+      this.log.info({ ...run }, 'recovered interrupted checkouts');
+    return run;
+  }
+}
