@@ -104,6 +104,17 @@ describe('trendingEvents', () => {
     expect(await trending('Lisbon')).toEqual([elsewhere.eventId]);
   });
 
+  it('counts a signed-in user once a day per event (reloads do not inflate it), anonymous views each', async () => {
+    const city = 'Tartu';
+    const reloaded = await h.event({ city, startsAt: inDays(5) });
+    const twice = await h.event({ city, startsAt: inDays(6) });
+    const fan = await h.user();
+    for (let i = 0; i < 8; i++) await h.view(reloaded.eventId, fan.token); // 1
+    await h.view(twice.eventId, (await h.user()).token); // 1
+    await h.view(twice.eventId); // + 1 anonymous
+    expect(await trending(city)).toEqual([twice.eventId, reloaded.eventId]);
+  });
+
   it('fills up with the soonest upcoming events, and leaves out what is not PUBLISHED or has ended', async () => {
     const city = 'Bergen';
     const later = await h.event({ city, startsAt: inDays(20) });

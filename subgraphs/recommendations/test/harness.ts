@@ -12,7 +12,27 @@ import { startRecommendationsService } from '../src/service.js';
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
 
-export type EventOverrides = Partial<Omit<EventChanged, 'venue'>> & { city?: string; venueId?: string };
+export type EventOverrides = Partial<Omit<EventChanged, 'venue'>> & {
+  city?: string;
+  venueId?: string;
+  venueName?: string;
+  /** Default: the city's centre from CITY_CENTRES; null (unknown) for other cities. */
+  latitude?: number | null;
+  longitude?: number | null;
+};
+
+/** Where test venues are, by city (lower-case); cities not listed have no coordinates. */
+export const CITY_CENTRES: Record<string, { latitude: number; longitude: number }> = {
+  berlin: { latitude: 52.52, longitude: 13.405 },
+  potsdam: { latitude: 52.39, longitude: 13.065 },
+  hamburg: { latitude: 53.551, longitude: 9.994 },
+  cologne: { latitude: 50.938, longitude: 6.96 },
+  munich: { latitude: 48.137, longitude: 11.575 },
+  paris: { latitude: 48.857, longitude: 2.352 },
+  lisbon: { latitude: 38.722, longitude: -9.139 },
+  sintra: { latitude: 38.8, longitude: -9.378 },
+  porto: { latitude: 41.158, longitude: -8.629 },
+};
 
 /**
  * The recommendations subgraph on a fresh database, called the way the gateway calls it, fed
@@ -70,7 +90,13 @@ export async function startRecommendations() {
     publish,
     /** Plays the events service: publishes a snapshot, returns it. */
     async event(overrides: EventOverrides = {}): Promise<EventChanged> {
-      const { city = 'Berlin', venueId = randomUUID(), ...rest } = overrides;
+      const { city = 'Berlin', venueId = randomUUID(), venueName = 'A venue', ...withPlace } = overrides;
+      const centre = CITY_CENTRES[city.trim().toLowerCase()];
+      const {
+        latitude = centre?.latitude ?? null,
+        longitude = centre?.longitude ?? null,
+        ...rest
+      } = withPlace;
       const startsAt = rest.startsAt ?? new Date(now.getTime() + 7 * DAY).toISOString();
       const snapshot: EventChanged = {
         eventId: randomUUID(),
@@ -83,7 +109,7 @@ export async function startRecommendations() {
         timezone: 'Europe/Berlin',
         ...rest,
         startsAt,
-        venue: { id: venueId, name: 'A venue', city, country: 'DE', latitude: 52.5, longitude: 13.4 },
+        venue: { id: venueId, name: venueName, city, country: 'DE', latitude, longitude },
       };
       await publish(Topics.eventChanged, snapshot);
       return snapshot;

@@ -17,7 +17,7 @@ afterAll(async () => {
 
 const catalogRow = async (id: string) =>
   (
-    await db`select status, title, categories, city, version from recommendations.event_catalog where id = ${id}`
+    await db`select status, title, categories, city, venue_name, version from recommendations.event_catalog where id = ${id}`
   )[0];
 const trending = async (city: string) =>
   (
@@ -29,12 +29,18 @@ const trending = async (city: string) =>
 
 describe('event catalog', () => {
   it('keeps the newest snapshot: an older version arriving late changes nothing', async () => {
-    const v1 = await h.event({ categories: [' Jazz', 'jazz', 'Blues '], city: 'Leipzig', title: 'First' });
+    const v1 = await h.event({
+      categories: [' Jazz', 'jazz', 'Blues '],
+      city: 'Leipzig',
+      title: 'First',
+      venueName: ' Moritzbastei ',
+    });
     expect(await catalogRow(v1.eventId)).toEqual({
       status: 'PUBLISHED',
       title: 'First',
       categories: ['jazz', 'blues'],
       city: 'Leipzig',
+      venue_name: 'Moritzbastei',
       version: 1,
     });
     expect(await trending('Leipzig')).toEqual([v1.eventId]);
@@ -71,6 +77,11 @@ describe('event catalog', () => {
 describe('orders', () => {
   const holdings = (orderId: string) =>
     db`select confirmed_at is not null as confirmed, refunded_at is not null as refunded from recommendations.ticket_holdings where order_id = ${orderId}`;
+  const activity = async (eventId: string) =>
+    (
+      await db`select round(popularity::numeric, 6)::float8 as popularity, round(trend::numeric, 6)::float8 as trend, purchases
+        from recommendations.event_activity where event_id = ${eventId}`
+    )[0];
   const purchases = (eventId: string) =>
     db`select user_id, kind from recommendations.interactions where event_id = ${eventId} and kind = 'PURCHASE'`;
 
@@ -92,18 +103,26 @@ describe('orders', () => {
     expect(await holdings(order.orderId)).toEqual([{ confirmed: true, refunded: false }]);
   });
 
-  it('stops counting a refunded order as held, whichever message arrives first', async () => {
+  it('stops counting a refunded order as held and takes its purchase back, whichever message arrives first', async () => {
     const event = await h.event();
-    const order = await h.buy(randomUUID(), event.eventId);
+    const buyer = randomUUID();
+    const order = await h.buy(buyer, event.eventId);
+    const kept = await h.buy(randomUUID(), event.eventId);
+    expect(await activity(event.eventId)).toEqual({ popularity: 6, trend: 6, purchases: 2 });
     await h.refund(order);
     expect(await holdings(order.orderId)).toEqual([{ confirmed: true, refunded: true }]);
+    // A refund is a negative signal: the purchase is gone (taste, co-purchases, popularity).
+    expect(await purchases(event.eventId)).toEqual([{ user_id: kept.userId, kind: 'PURCHASE' }]);
+    expect(await activity(event.eventId)).toEqual({ popularity: 3, trend: 3, purchases: 1 });
+    await h.refund(order); // a second refund message changes nothing
+    expect(await activity(event.eventId)).toEqual({ popularity: 3, trend: 3, purchases: 1 });
 
-    // The refund overtakes the confirmation: the order never counts as held.
+    // The refund overtakes the confirmation: the order never counts as held nor as a purchase.
     const late = { orderId: randomUUID(), userId: randomUUID(), eventId: event.eventId };
     await h.refund(late);
     await h.buy(late.userId, late.eventId, new Date(), late.orderId);
     expect(await holdings(late.orderId)).toEqual([{ confirmed: true, refunded: true }]);
-    // Both purchases stay on record as signals of taste.
-    expect(await purchases(event.eventId)).toHaveLength(2);
+    expect(await purchases(event.eventId)).toHaveLength(1);
+    expect(await activity(event.eventId)).toEqual({ popularity: 3, trend: 3, purchases: 1 });
   });
 });

@@ -50,6 +50,26 @@ describe('recordEventView', () => {
     expect(pending[0]!.n).toBe(0);
   });
 
+  it('keeps one row per signed-in user, event and UTC day (the latest view); anonymous views each count', async () => {
+    const event = await h.event();
+    const me = await h.user();
+    const day = (iso: string) => new Date(iso);
+    await h.view(event.eventId, me.token, day('2031-03-01T20:00:00Z'));
+    await h.view(event.eventId, me.token, day('2031-03-01T08:00:00Z')); // earlier that day: still one row
+    await h.view(event.eventId, me.token, day('2031-03-01T23:59:59Z'));
+    await h.view(event.eventId, me.token, day('2031-03-02T00:00:01Z')); // the next day
+    await h.view(event.eventId, undefined, day('2031-03-01T20:00:00Z'));
+    await h.view(event.eventId, undefined, day('2031-03-01T20:00:00Z'));
+    const rows = await db`select user_id, occurred_at, to_char(view_day, 'YYYY-MM-DD') as day
+      from recommendations.interactions where event_id = ${event.eventId} order by user_id nulls last, occurred_at`;
+    expect(rows.map((r) => [r.user_id, (r.occurred_at as Date).toISOString(), r.day])).toEqual([
+      [me.id, '2031-03-01T23:59:59.000Z', '2031-03-01'],
+      [me.id, '2031-03-02T00:00:01.000Z', '2031-03-02'],
+      [null, '2031-03-01T20:00:00.000Z', '2031-03-01'],
+      [null, '2031-03-01T20:00:00.000Z', '2031-03-01'],
+    ]);
+  });
+
   it('still records a view of an event the catalog does not know yet', async () => {
     const unknown = randomUUID();
     expect((await h.call(RECORD, { id: unknown })).data).toEqual({ recordEventView: true });

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigserial,
+  date,
   doublePrecision,
   index,
   integer,
@@ -31,6 +32,8 @@ export const eventCatalog = recommendations.table(
     categories: text('categories').array().notNull(),
     organizerId: uuid('organizer_id').notNull(),
     venueId: uuid('venue_id').notNull(),
+    /** As the events service names it; '' for rows projected before the name was kept. */
+    venueName: text('venue_name').notNull().default(''),
     city: text('city').notNull(),
     country: text('country').notNull(),
     latitude: doublePrecision('latitude'),
@@ -49,8 +52,11 @@ export const eventCatalog = recommendations.table(
 );
 
 /**
- * Views (signed-in or anonymous) and purchases. A purchase carries the bus message it came
- * from, unique, so a redelivered message can never count twice.
+ * Views (signed-in or anonymous) and purchases. A purchase carries the bus message and the
+ * order it came from, both unique, so a redelivered message can never count twice; a refund
+ * deletes the purchase of its order. A signed-in user's views of one event are one row per
+ * UTC day (`view_day`; the latest time of that day): reloading a page never inflates
+ * popularity. Anonymous views (no user) and purchases (no view_day) are never merged.
  */
 export const interactions = recommendations.table(
   'interactions',
@@ -61,18 +67,42 @@ export const interactions = recommendations.table(
     kind: interactionKind('kind').notNull(),
     occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
     sourceMessageId: text('source_message_id'),
+    orderId: uuid('order_id'),
+    viewDay: date('view_day', { mode: 'string' }),
   },
   (t) => [
     uniqueIndex('interactions_source_message_key').on(t.sourceMessageId),
+    uniqueIndex('interactions_order_key').on(t.orderId),
+    uniqueIndex('interactions_daily_view_key').on(t.userId, t.eventId, t.viewDay),
     index('interactions_user_idx')
       .on(t.userId, t.occurredAt)
       .where(sql`user_id is not null`),
-    index('interactions_recent_idx').on(t.occurredAt),
     index('interactions_purchases_idx')
       .on(t.eventId, t.userId)
       .where(sql`kind = 'PURCHASE'`),
+    // "What else did this event's buyers buy": from a buyer to their purchases.
+    index('interactions_user_purchases_idx')
+      .on(t.userId, t.eventId)
+      .where(sql`kind = 'PURCHASE'`),
   ],
 );
+
+/**
+ * The crowd's activity per event as exponentially decayed counters, kept current by every
+ * write that adds or takes back an interaction (views: each signed-in user once per event and
+ * day, every anonymous one; purchases; refunds subtract): `popularity` (half-life 7 days) and
+ * `trend` (half-life 2 days) as of `updated_at`, the latest activity. Reading one at `now`
+ * is value x 0.5^((now - updated_at) / half-life): O(1) per event instead of re-reading
+ * every recent interaction on every request.
+ */
+export const eventActivity = recommendations.table('event_activity', {
+  eventId: uuid('event_id').primaryKey(),
+  popularity: doublePrecision('popularity').notNull(),
+  trend: doublePrecision('trend').notNull(),
+  /** Purchases on record (not refunded), undecayed: how many bought it, for co-purchase scores. */
+  purchases: integer('purchases').notNull().default(0),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+});
 
 /**
  * One row per order we heard of: confirmed (the buyer holds tickets) until refunded. Either

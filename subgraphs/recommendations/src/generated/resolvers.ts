@@ -34,7 +34,8 @@ export type Mutation = {
   __typename?: 'Mutation';
   /**
    * Records that the caller looked at an event. Signed-in views shape that user's recommendations;
-   * anonymous views count for trending only. A malformed id is BAD_USER_INPUT.
+   * every view counts for trending and popularity (anonymous ones too; one user's views of an event
+   * once per UTC day). A malformed id is BAD_USER_INPUT.
    */
   recordEventView: Scalars['Boolean']['output'];
 };
@@ -48,7 +49,8 @@ export type Query = {
   __typename?: 'Query';
   /**
    * The most viewed and bought PUBLISHED, not-yet-ended events of the last 7 days (recent activity
-   * counts more), topped up with the soonest upcoming ones. city is matched case-insensitively.
+   * counts more: half-life 2 days; a user's views of an event count once a day; refunded sales do
+   * not count), topped up with the soonest upcoming ones. city is matched case-insensitively.
    * first: 0..50 (more is capped).
    */
   trendingEvents: Array<Event>;
@@ -60,11 +62,20 @@ export type QueryTrendingEventsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
-/** An event picked for one user, with how well it fits and why. */
+/**
+ * An event picked for one user, with how well it fits and why. The score blends the user's taste
+ * (categories, organizers and venues of what they viewed and bought, fading over months), what
+ * buyers of their events also bought, how near it is to where they usually go, and what is
+ * popular lately; with little history it leans on what is popular near them.
+ */
 export type Recommendation = {
   __typename?: 'Recommendation';
   event: Event;
-  /** The biggest contributions in plain words, e.g. "You viewed 3 jazz events", "Popular in Berlin this week". */
+  /**
+   * The biggest contributions in plain words, at most three, e.g. "You viewed 3 jazz events",
+   * "People who bought Indie Night also bought this", "Near Lisbon, where you usually go",
+   * "Popular in Berlin this week".
+   */
   reasons: Array<Scalars['String']['output']>;
   /** 0 (no signal) to 1 (the strongest fit). */
   score: Scalars['Float']['output'];

@@ -47,6 +47,7 @@ export class ProjectionsConsumer {
       categories: normalizeCategories(event.categories),
       organizerId: event.organizerId,
       venueId: event.venue.id,
+      venueName: event.venue.name.trim(),
       city: event.venue.city.trim(),
       country: event.venue.country,
       latitude: event.venue.latitude,

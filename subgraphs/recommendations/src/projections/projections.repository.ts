@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { consumeOnce } from '@marquee/bus';
+import { addActivity } from '../db/activity.js';
 import { schema, type RecommendationsDatabase } from '../db/database.js';
 import { DB } from '../tokens.js';
 
@@ -43,27 +44,42 @@ export class ProjectionsRepository {
     });
   }
 
-  /** The buyer holds tickets (unless this order was already refunded) and a purchase is on record. */
+  /**
+   * The buyer holds tickets and a purchase is on record, unless this order was already
+   * refunded (the refund overtook its confirmation): then neither.
+   */
   async applyOrderConfirmed(consumer: string, messageId: string, purchase: Purchase): Promise<void> {
     await consumeOnce(this.database.db, schema.inbox, consumer, messageId, async (tx) => {
       const { orderId, userId, eventId, confirmedAt } = purchase;
-      await tx
+      const [holding] = await tx
         .insert(schema.ticketHoldings)
         .values({ orderId, userId, eventId, confirmedAt })
         .onConflictDoUpdate({
           target: schema.ticketHoldings.orderId,
           set: { confirmedAt: sql`coalesce(${schema.ticketHoldings.confirmedAt}, excluded.confirmed_at)` },
-        });
-      await tx
+        })
+        .returning({ refundedAt: schema.ticketHoldings.refundedAt });
+      if (holding?.refundedAt) return;
+      const inserted = await tx
         .insert(schema.interactions)
-        .values({ userId, eventId, kind: 'PURCHASE', occurredAt: confirmedAt, sourceMessageId: messageId })
-        .onConflictDoNothing({ target: schema.interactions.sourceMessageId });
+        .values({
+          userId,
+          eventId,
+          kind: 'PURCHASE',
+          occurredAt: confirmedAt,
+          sourceMessageId: messageId,
+          orderId,
+        })
+        .onConflictDoNothing()
+        .returning({ id: schema.interactions.id });
+      if (inserted.length > 0) await addActivity(tx, { eventId, kind: 'PURCHASE', at: confirmedAt });
     });
   }
 
   /**
-   * The order no longer holds tickets. The purchase stays on record as a signal of taste; it
-   * just stops excluding the event. A refund that overtakes its confirmation is kept too.
+   * The order no longer holds tickets, and a refund takes the purchase back: it stops
+   * counting for taste, co-purchases, popularity and trending (the user's views stay). A
+   * refund that overtakes its confirmation is kept, so the confirmation changes nothing.
    */
   async applyOrderRefunded(consumer: string, messageId: string, refund: Refund): Promise<void> {
     await consumeOnce(this.database.db, schema.inbox, consumer, messageId, async (tx) => {
@@ -75,6 +91,13 @@ export class ProjectionsRepository {
           target: schema.ticketHoldings.orderId,
           set: { refundedAt: sql`coalesce(${schema.ticketHoldings.refundedAt}, excluded.refunded_at)` },
         });
+      const taken = await tx
+        .delete(schema.interactions)
+        .where(and(eq(schema.interactions.orderId, orderId), eq(schema.interactions.kind, 'PURCHASE')))
+        .returning({ eventId: schema.interactions.eventId, at: schema.interactions.occurredAt });
+      for (const purchase of taken) {
+        await addActivity(tx, { eventId: purchase.eventId, kind: 'PURCHASE', at: purchase.at, sign: -1 });
+      }
     });
   }
 }

@@ -10,7 +10,10 @@ export const KIND_WEIGHT: Readonly<Record<InteractionKind, number>> = { VIEW: 1,
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
-/** How far back a signal is read, and how fast it loses weight inside that window. */
+/**
+ * How fast a signal loses weight, and its window: a taste reads the interactions inside it; an
+ * activity counter (popularity, trend) counts as 0 once the event's latest activity is older.
+ */
 export interface DecaySpec {
   windowMs: number;
   halfLifeMs: number;

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { sql } from 'drizzle-orm';
 import { schema, type RecommendationsDatabase } from '../db/database.js';
-import { decayedSum, epochMs, timestamp, toDate, windowStart } from '../db/sql.js';
-import { TRENDING_DECAY } from '../scoring/signals.js';
+import { activityAt } from '../db/activity.js';
+import { epochMs, timestamp, toDate } from '../db/sql.js';
 import type { TrendingRow } from '../scoring/trending.js';
 import { DB } from '../tokens.js';
 
@@ -11,11 +11,12 @@ export class TrendingRepository {
   constructor(@Inject(DB) private readonly database: RecommendationsDatabase) {}
 
   /**
-   * One statement: the `limit` hottest recommendable events of the last week (every view
-   * counts here, anonymous ones too) and the `limit` soonest ones, in `city` if given.
+   * One statement: the `limit` hottest recommendable events of the last week by the decayed
+   * `trend` counter (views, anonymous ones too, each signed-in user's once a day; purchases
+   * not refunded) and the `limit` soonest ones, in `city` if given.
    */
   async trending(options: { now: Date; city: string | null; limit: number }) {
-    const { interactions, eventCatalog } = schema;
+    const { eventCatalog, eventActivity } = schema;
     const { now, city, limit } = options;
     const rows = await this.database.db.execute<{
       pool: 'trending' | 'upcoming';
@@ -23,15 +24,9 @@ export class TrendingRepository {
       starts_at: number;
       score: number;
     }>(sql`
-      with recent as (
-        select event_id, ${decayedSum(now, TRENDING_DECAY)} as score
-        from ${interactions}
-        where occurred_at > ${windowStart(now, TRENDING_DECAY)}
-        group by event_id
-      ),
-      live as (
-        select c.id, c.starts_at, coalesce(r.score, 0)::float8 as score
-        from ${eventCatalog} c left join recent r on r.event_id = c.id
+      with live as (
+        select c.id, c.starts_at, ${activityAt('a', 'trend', now)} as score
+        from ${eventCatalog} c left join ${eventActivity} a on a.event_id = c.id
         where c.status = 'PUBLISHED' and c.ends_at > ${timestamp(now)}
           and (${city}::text is null or lower(c.city) = lower(${city}::text))
       )
