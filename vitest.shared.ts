@@ -1,7 +1,9 @@
 import swc from 'unplugin-swc';
+import { createRequire } from 'node:module';
 import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
+const require = createRequire(import.meta.url);
 const conditions = ['@marquee/source', ...defaultServerConditions.filter((c) => c !== 'module')];
 
 /**
@@ -20,7 +22,10 @@ export function marqueeTestConfig(options: { globalSetup?: string[]; testTimeout
         },
       }),
     ],
-    resolve: { conditions },
+    // graphql ships CJS (`main`) and ESM (`module`) side by side without an exports map. Node,
+    // and so every @apollo/* package, loads the CJS one; vite would hand our source the .mjs one,
+    // and two copies of graphql refuse each other's schemas. Pin ours to the CJS entry.
+    resolve: { conditions, alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }] },
     ssr: { resolve: { conditions } },
     // globalSetup files are loaded in this environment.
     environments: { __vitest__: { resolve: { conditions } } },

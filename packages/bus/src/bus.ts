@@ -18,6 +18,15 @@ export type Unsubscribe = () => Promise<void>;
 export interface Bus {
   publish(message: BusMessage): Promise<void>;
   subscribe(topic: string, group: string, handler: Handler): Promise<Unsubscribe>;
+  /**
+   * Fan-out to every listening process, at most once, nothing kept: for live signals such as
+   * "availability of event X changed", where a listener that missed one re-reads the state.
+   */
+  broadcast(channel: string, payload: unknown): Promise<void>;
+  /** Listens to one broadcast channel; the channel exists only while someone listens. */
+  listen(channel: string, handler: (payload: unknown) => void): Promise<Unsubscribe>;
+  /** Broadcast channels this process listens to (tests check nothing leaks). */
+  listeningChannels(): string[];
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }

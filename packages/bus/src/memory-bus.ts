@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { Bus, BusMessage, Handler } from './bus.js';
 
 /**
@@ -9,6 +10,7 @@ import type { Bus, BusMessage, Handler } from './bus.js';
 export class MemoryBus implements Bus {
   private readonly groups = new Map<string, Map<string, Handler[]>>();
   private readonly cursor = new Map<string, number>();
+  private readonly channels = new EventEmitter().setMaxListeners(0);
 
   async publish(message: BusMessage): Promise<void> {
     const groups = this.groups.get(message.topic);
@@ -41,11 +43,27 @@ export class MemoryBus implements Bus {
     };
   }
 
+  async broadcast(channel: string, payload: unknown) {
+    this.channels.emit(channel, structuredClone(payload));
+  }
+
+  async listen(channel: string, handler: (payload: unknown) => void) {
+    this.channels.on(channel, handler);
+    return async () => {
+      this.channels.off(channel, handler);
+    };
+  }
+
+  listeningChannels() {
+    return this.channels.eventNames().map(String);
+  }
+
   async ping() {
     return true;
   }
 
   async close() {
     this.groups.clear();
+    this.channels.removeAllListeners();
   }
 }

@@ -11,7 +11,7 @@ import {
   type PgSchema,
   type PgTransaction,
 } from 'drizzle-orm/pg-core';
-import { consoleLogger, type Bus, type BusLogger } from './bus.js';
+import { consoleLogger, type Bus, type BusLogger, type BusMessage } from './bus.js';
 
 /** Each subgraph declares these in its own Postgres schema (see its src/db/schema.ts). */
 export function defineOutbox(schema: PgSchema) {
@@ -90,6 +90,11 @@ export interface RelayOptions {
   pollMs?: number;
   batchSize?: number;
   logger?: BusLogger;
+  /**
+   * Called after each message went out, best effort (a failure is logged, the row still counts
+   * as published): e.g. a live "something changed" broadcast next to the durable message.
+   */
+  afterPublish?: (message: BusMessage) => Promise<void>;
 }
 
 /**
@@ -173,18 +178,27 @@ export class OutboxRelay {
         const done: number[] = [];
         let failure: unknown;
         for (const row of rows) {
+          const message = {
+            id: `${source}:${row.id}`,
+            topic: row.topic,
+            payload: row.payload,
+            occurredAt: row.createdAt.toISOString(),
+          };
           try {
-            await bus.publish({
-              id: `${source}:${row.id}`,
-              topic: row.topic,
-              payload: row.payload,
-              occurredAt: row.createdAt.toISOString(),
-            });
+            await bus.publish(message);
             done.push(row.id);
           } catch (error) {
             failure = error;
             break;
           }
+          await this.options
+            .afterPublish?.(message)
+            .catch((error: unknown) =>
+              (this.options.logger ?? consoleLogger).error(
+                { err: String(error) },
+                'after-publish hook failed',
+              ),
+            );
         }
         // Keep what went out even when a later row failed; the rest stays pending.
         if (done.length > 0) {

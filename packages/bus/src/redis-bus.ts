@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { Redis } from 'ioredis';
 import { consoleLogger, type Bus, type BusLogger, type BusMessage, type Handler } from './bus.js';
 
@@ -26,6 +27,8 @@ export class RedisBus implements Bus {
   private readonly logger: BusLogger;
   private readonly consumerName = `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   private closed = false;
+  private pubsub: RedisPubSub | undefined;
+  private readonly listening = new Map<string, number>();
 
   constructor(private readonly options: RedisBusOptions) {
     this.prefix = options.prefix ?? 'marquee';
@@ -129,6 +132,45 @@ export class RedisBus implements Bus {
     }
   }
 
+  /** Broadcasts ride Redis pub/sub (graphql-redis-subscriptions), channel per topic, refcounted. */
+  private channels(): RedisPubSub {
+    if (!this.pubsub) {
+      const publisher = this.client.duplicate();
+      const subscriber = this.client.duplicate();
+      publisher.on('error', () => {});
+      subscriber.on('error', () => {});
+      this.pubsub = new RedisPubSub({ publisher, subscriber });
+    }
+    return this.pubsub;
+  }
+
+  private channelKey(channel: string) {
+    return `${this.prefix}:live:${channel}`;
+  }
+
+  async broadcast(channel: string, payload: unknown) {
+    await this.channels().publish(this.channelKey(channel), payload);
+  }
+
+  async listen(channel: string, handler: (payload: unknown) => void) {
+    const key = this.channelKey(channel);
+    const id = await this.channels().subscribe(key, handler);
+    this.listening.set(channel, (this.listening.get(channel) ?? 0) + 1);
+    let done = false;
+    return async () => {
+      if (done) return;
+      done = true;
+      const left = (this.listening.get(channel) ?? 1) - 1;
+      if (left > 0) this.listening.set(channel, left);
+      else this.listening.delete(channel);
+      this.pubsub?.unsubscribe(id);
+    };
+  }
+
+  listeningChannels() {
+    return [...this.listening.keys()];
+  }
+
   async ping() {
     try {
       return (await this.client.ping()) === 'PONG';
@@ -141,6 +183,10 @@ export class RedisBus implements Bus {
     this.closed = true;
     for (const reader of this.readers) reader.disconnect();
     this.readers.clear();
+    if (this.pubsub) {
+      this.pubsub.getPublisher().disconnect();
+      this.pubsub.getSubscriber().disconnect();
+    }
     await this.client.quit().catch(() => this.client.disconnect());
   }
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createBus, type Bus } from '@marquee/bus';
 import { EnvError, parseEnv, type z } from '@marquee/env';
 import { startEventsService, eventsEnvSchema } from '@marquee/events';
-import { gatewayEnvSchema, startGateway } from '@marquee/gateway';
+import { gatewayEnvSchema, startGateway, type RunningGateway } from '@marquee/gateway';
 import { recommendationsEnvSchema, startRecommendationsService } from '@marquee/recommendations';
 import { startTicketsService, ticketsEnvSchema } from '@marquee/tickets';
 import { startUsersService, usersEnvSchema } from '@marquee/users';
@@ -24,6 +24,7 @@ export interface StackOptions {
 
 export interface Stack {
   gatewayUrl: string;
+  gateway: RunningGateway;
   urls: Record<'users' | 'events' | 'tickets' | 'recommendations', string>;
   internalSecret: string;
   bus: Bus;
@@ -141,6 +142,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     return {
       gatewayUrl: gateway.url,
+      gateway,
       urls,
       internalSecret,
       bus,

@@ -7,6 +7,7 @@ import { startStack, type Stack } from '../src/stack.js';
 
 export interface TestStack extends Stack {
   databaseUrl: string;
+  busPrefix: string;
   /** Statements each service sent since the last reset. */
   statements: Map<string, string[]>;
   call<T = Record<string, unknown>>(
@@ -20,13 +21,18 @@ export interface TestStack extends Stack {
 }
 
 /** The whole supergraph on a fresh database, random ports, its own Redis namespace when REDIS_URL is set. */
-export async function startTestStack(source: Record<string, string> = {}): Promise<TestStack> {
-  const database = await freshDatabase();
+export async function startTestStack(
+  source: Record<string, string> = {},
+  /** Share a database and Redis namespace with another test stack: a second replica of everything. */
+  replicaOf?: { databaseUrl: string; busPrefix: string },
+): Promise<TestStack> {
+  const database = replicaOf ? { url: replicaOf.databaseUrl, drop: async () => {} } : await freshDatabase();
+  const busPrefix = replicaOf?.busPrefix ?? `marquee-test-${randomUUID()}`;
   const statements = new Map<string, string[]>();
   const stack = await startStack({
     databaseUrl: database.url,
     ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
-    busPrefix: `marquee-test-${randomUUID()}`,
+    busPrefix,
     ports: 'random',
     source: { NODE_ENV: 'test', LOG_LEVEL: 'silent', ...source },
     log: (name) => createLogger(name, 'silent'),
@@ -36,7 +42,7 @@ export async function startTestStack(source: Record<string, string> = {}): Promi
       statements.set(service, list);
     },
   });
-  await seedDemoAccounts(database.url, 'test');
+  if (!replicaOf) await seedDemoAccounts(database.url, 'test');
   const call = <T = Record<string, unknown>>(
     query: string,
     variables: Record<string, unknown> = {},
@@ -52,6 +58,7 @@ export async function startTestStack(source: Record<string, string> = {}): Promi
   return {
     ...stack,
     databaseUrl: database.url,
+    busPrefix,
     statements,
     call,
     signIn: async (email, password) =>

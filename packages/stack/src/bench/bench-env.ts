@@ -1,0 +1,58 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { ensureDatabase, startEmbeddedPostgres } from '@marquee/db/embedded';
+import { freePort } from '@marquee/db/testing';
+import { createLogger } from '@marquee/subgraph-kit';
+import { seedDemoAccounts } from '@marquee/users';
+import { startStack, type Stack } from '../stack.js';
+
+/**
+ * The whole supergraph for a benchmark: a fresh database (on DATABASE_URL's server when set,
+ * else an embedded PostgreSQL in a temp folder), demo accounts, quiet logs.
+ */
+export async function benchStack(): Promise<{ stack: Stack; jwtPrivateKey: string; stop(): Promise<void> }> {
+  let adminUrl = process.env.DATABASE_URL;
+  let stopServer = async () => {};
+  if (!adminUrl) {
+    const dir = mkdtempSync(join(tmpdir(), 'marquee-bench-'));
+    chmodSync(dir, 0o755);
+    const server = await startEmbeddedPostgres({
+      dataDir: join(dir, 'data'),
+      port: await freePort(),
+      persistent: false,
+    });
+    adminUrl = server.adminUrl;
+    stopServer = () => server.stop();
+  }
+  const name = `marquee_bench_${Date.now()}`;
+  const databaseUrl = await ensureDatabase(adminUrl, name);
+  const jwtPrivateKey = generateKeyPairSync('ed25519')
+    .privateKey.export({ type: 'pkcs8', format: 'pem' })
+    .toString();
+  const stack = await startStack({
+    databaseUrl,
+    ports: 'random',
+    source: { NODE_ENV: 'development', LOG_LEVEL: 'warn', JWT_PRIVATE_KEY: jwtPrivateKey, DB_POOL_MAX: '20' },
+    log: (name) => createLogger(name, 'warn'),
+  });
+  await seedDemoAccounts(databaseUrl, 'development');
+  return {
+    stack,
+    jwtPrivateKey,
+    async stop() {
+      await stack.close();
+      const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+      await admin.unsafe(`drop database if exists "${name}" with (force)`).catch(() => undefined);
+      await admin.end();
+      await stopServer();
+    },
+  };
+}
+
+export function percentile(sorted: number[], q: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+}
