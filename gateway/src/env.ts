@@ -17,6 +17,24 @@ export const gatewayEnvSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
   /** Per-subgraph request timeout. */
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** A burst of changes reaches each subscriber at most once per this many ms (the last always). */
+  SUBSCRIPTION_COALESCE_MS: z.coerce.number().int().min(0).max(10_000).default(100),
+  /** Shared APQ cache and rate-limit counters across gateway replicas; in memory without it. */
+  REDIS_URL: common.redisUrl.optional(),
+  REDIS_PREFIX: z.string().default('marquee'),
+  /** The registered operations; defaults to operations/persisted-query-manifest.json. */
+  PERSISTED_MANIFEST_PATH: z.string().optional(),
+  /** How long a partner key check is cached: a revoked key stops working within this time. */
+  API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(60).default(30),
+  /** Requests per minute per IP for anonymous callers (partner keys have their own rate). */
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  MAX_DEPTH: z.coerce.number().int().min(1).default(12),
+  MAX_ALIASES: z.coerce.number().int().min(0).default(20),
+  MAX_DIRECTIVES: z.coerce.number().int().min(0).default(25),
+  MAX_TOKENS: z.coerce.number().int().min(10).default(3_000),
+  MAX_COST: z.coerce.number().int().min(1).default(5_000),
+  /** Honour X-Forwarded-For from this many proxy hops (for per-IP limits behind a load balancer). */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   LOG_LEVEL: common.logLevel,
 });
 

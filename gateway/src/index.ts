@@ -1,3 +1,3 @@
-export { startGateway, DEFAULT_SUPERGRAPH_PATH, type GatewayDeps } from './service.js';
+export { startGateway, DEFAULT_SUPERGRAPH_PATH, type GatewayDeps, type RunningGateway } from './service.js';
 export { gatewayEnvSchema, type GatewayEnv } from './env.js';
 export { composeSupergraph, readSupergraphConfig, mergeSubgraphSdl } from './compose/compose.js';

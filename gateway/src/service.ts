@@ -21,6 +21,11 @@ import {
 } from '@marquee/subgraph-kit';
 import { buildContext, type GatewayContext } from './context.js';
 import { SubgraphDataSource } from './data-source.js';
+import { operationGuard } from './plugins/operation-guard.js';
+import { mountPlayground } from './playground/mount.js';
+import { createAdmission } from './admission/index.js';
+import { createSubscriptions, type Subscriptions } from './subscriptions/index.js';
+import { SupergraphPlanning } from './subscriptions/planning.js';
 import { subgraphUrlOverrides, type GatewayEnv } from './env.js';
 
 export const DEFAULT_SUPERGRAPH_PATH = fileURLToPath(new URL('../supergraph.graphql', import.meta.url));
@@ -41,26 +46,44 @@ class GatewayOpsModule {
   }
 }
 
-export async function startGateway(env: GatewayEnv, deps: GatewayDeps = {}): Promise<RunningService> {
+export interface RunningGateway extends RunningService {
+  subscriptions: Subscriptions;
+}
+
+export async function startGateway(env: GatewayEnv, deps: GatewayDeps = {}): Promise<RunningGateway> {
   const log = deps.log ?? createLogger('gateway', env.LOG_LEVEL);
   const production = env.NODE_ENV === 'production';
   const supergraphSdl = readFileSync(env.SUPERGRAPH_PATH ?? DEFAULT_SUPERGRAPH_PATH, 'utf8');
   const urls = { ...subgraphUrlOverrides(env), ...deps.subgraphUrls };
+  // @apollo/gateway reports anonymous usage metrics to Apollo (and probes cloud metadata
+  // endpoints) unless told not to. Marquee talks to no one it was not configured to.
+  process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
   const routed = new Map<string, string>();
+  const dataSources = new Map<string, SubgraphDataSource>();
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {
       const target = urls[name] ?? url!;
       routed.set(name, target);
-      return new SubgraphDataSource(target, env.INTERNAL_SECRET, env.SUBGRAPH_TIMEOUT_MS);
+      const source = new SubgraphDataSource(target, env.INTERNAL_SECRET, env.SUBGRAPH_TIMEOUT_MS);
+      dataSources.set(name, source);
+      return source;
     },
+  });
+  const formatError = createErrorFormatter(log);
+  const planning = new SupergraphPlanning(supergraphSdl);
+  const admission = createAdmission(env, {
+    usersUrl: () => routed.get('users') ?? urls.users ?? 'http://127.0.0.1:4003/graphql',
+    schema: () => planning.schema,
   });
   const server = new ApolloServer<GatewayContext>({
     gateway,
     introspection: !production,
     includeStacktraceInErrorResponses: false,
-    formatError: createErrorFormatter(log),
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    // Persisted operations (manifest ids and APQ) are resolved by the admission layer.
+    persistedQueries: false,
+    formatError,
+    plugins: [ApolloServerPluginLandingPageDisabled(), operationGuard(), ...admission.plugins],
   });
   await server.start();
 
@@ -73,18 +96,42 @@ export async function startGateway(env: GatewayEnv, deps: GatewayDeps = {}): Pro
     bodyParser: false,
   });
   app.disable('x-powered-by');
+  if (env.TRUST_PROXY_HOPS > 0) app.set('trust proxy', env.TRUST_PROXY_HOPS);
   app.useBodyParser('json', { limit: env.BODY_LIMIT_BYTES });
+  const context = (headers: Record<string, string | string[] | undefined>, partnerKeyId?: string) =>
+    buildContext(headers, verifier, partnerKeyId);
+  const subscriptions = createSubscriptions({
+    planning: () => planning,
+    admit: admission.admit,
+    verifyApiKey: admission.verifyApiKey,
+    dataSources,
+    subgraphUrl: (name) => routed.get(name) ?? urls[name]!,
+    internalSecret: env.INTERNAL_SECRET,
+    apollo: server,
+    buildContext: context,
+    formatError,
+    coalesceMs: env.SUBSCRIPTION_COALESCE_MS,
+    metrics: runtime.metrics,
+    log,
+  });
+  mountPlayground(app, { production });
+  app.use('/graphql', admission.middleware);
+  app.use('/graphql', subscriptions.sse);
   app.use(
     '/graphql',
-    expressMiddleware(server, { context: async ({ req }) => buildContext(req.headers, verifier) }),
+    expressMiddleware(server, { context: async ({ req }) => context(req.headers, req.partnerKeyId) }),
   );
   const url = await listen(app, deps.port ?? env.GATEWAY_PORT, env.HOST);
+  subscriptions.attach(app.getHttpServer());
   return {
     name: 'gateway',
     url,
+    subscriptions,
     async close() {
+      await subscriptions.close();
       await app.close();
       await server.stop();
+      await admission.close();
     },
   };
 }

@@ -63,6 +63,25 @@ describe('the supergraph', () => {
     }
   });
 
+  it('answers requests the executor cannot run with a 400, not a 500', async () => {
+    const post = (body: object) =>
+      fetch(stack.gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const unknownName = await post({ query: '{ __typename }', operationName: 'Nope' });
+    expect(unknownName.status).toBe(400);
+    expect(await unknownName.json()).toMatchObject({
+      errors: [{ extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } }],
+    });
+    const subscription = await post({
+      query: 'subscription { ticketAvailabilityChanged(eventId: "x") { held } }',
+    });
+    expect(subscription.status).toBe(400);
+    expect(await subscription.json()).toMatchObject({ errors: [{ extensions: { code: 'BAD_REQUEST' } }] });
+  });
+
   it('every service answers /health, /ready and /metrics', async () => {
     for (const url of [...Object.values(stack.urls), stack.gatewayUrl]) {
       const base = url.replace(/\/graphql$/, '');

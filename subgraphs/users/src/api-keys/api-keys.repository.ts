@@ -29,11 +29,13 @@ export class ApiKeysRepository {
     return true;
   }
 
-  async findActiveByHash(keyHash: string): Promise<ApiKeyRow | undefined> {
+  /** The active key with this hash, its lastUsedAt moved to now. */
+  async touchActive(keyHash: string): Promise<ApiKeyRow | undefined> {
     const [row] = await this.database.db
-      .select()
-      .from(schema.apiKeys)
-      .where(and(eq(schema.apiKeys.keyHash, keyHash), isNull(schema.apiKeys.revokedAt)));
+      .update(schema.apiKeys)
+      .set({ lastUsedAt: new Date() })
+      .where(and(eq(schema.apiKeys.keyHash, keyHash), isNull(schema.apiKeys.revokedAt)))
+      .returning();
     return row;
   }
 }

@@ -11,6 +11,11 @@ export class ApiKeysResolver {
     return this.apiKeys.list(ctx.caller);
   }
 
+  @Query('activeApiKeyByHash')
+  activeByHash(@Args('keyHash') keyHash: string) {
+    return this.apiKeys.activeByHash(keyHash);
+  }
+
   @Mutation('createApiKey')
   create(
     @Args('name') name: string,

@@ -38,6 +38,15 @@ export class ApiKeysService {
     return this.repository.list();
   }
 
+  /**
+   * For the gateway's key check (only reachable with the internal credential: the field is
+   * @inaccessible, so no public query can name it). Marks the key used.
+   */
+  async activeByHash(keyHash: string): Promise<ApiKeyRow | null> {
+    if (!/^[0-9a-f]{64}$/.test(keyHash)) return null;
+    return (await this.repository.touchActive(keyHash)) ?? null;
+  }
+
   async revoke(caller: Caller, id: string): Promise<boolean> {
     if (!isAdmin(caller)) throw forbidden('Only an ADMIN can revoke API keys');
     if (!isId(id) || !(await this.repository.revoke(id))) throw notFound('API key');

@@ -95,11 +95,21 @@ export type MutationSignUpArgs = {
 
 export type Query = {
   __typename?: 'Query';
+  /**
+   * The gateway's partner-key check: the active key with this SHA-256 hex hash, or null. Not part
+   * of the public API (the gateway asks the users subgraph directly, with its internal credential).
+   */
+  activeApiKeyByHash?: Maybe<ApiKey>;
   /** ADMIN only. */
   apiKeys: Array<ApiKey>;
   /** The signed-in user, or null for anonymous callers. */
   me?: Maybe<User>;
   user?: Maybe<User>;
+};
+
+
+export type QueryActiveApiKeyByHashArgs = {
+  keyHash: Scalars['String']['input'];
 };
 
 
@@ -289,6 +299,7 @@ export type MutationResolvers<ContextType = any, ParentType extends ResolversPar
 };
 
 export type QueryResolvers<ContextType = any, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  activeApiKeyByHash?: Resolver<Maybe<ResolversTypes['ApiKey']>, ParentType, ContextType, RequireFields<QueryActiveApiKeyByHashArgs, 'keyHash'>>;
   apiKeys?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType>;
   me?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, RequireFields<QueryUserArgs, 'id'>>;

@@ -1,0 +1,79 @@
+import type { NextFunction, Request, Response } from 'express';
+import { admit, type AdmissionDeps } from './admission.js';
+import { Refusal } from './errors.js';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** The partner key the admission check accepted (forwarded to subgraphs). */
+    partnerKeyId?: string;
+  }
+}
+
+/**
+ * Admission for HTTP requests to /graphql (POST and GET, JSON and SSE alike). A persisted id
+ * is swapped for its document here, so everything after sees an ordinary request.
+ */
+export function admissionMiddleware(deps: AdmissionDeps) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'POST' && req.method !== 'GET') return next();
+    const get = req.method === 'GET';
+    let request: { query?: unknown; extensions?: unknown };
+    try {
+      request = get ? fromSearch(req) : ((req.body ?? {}) as typeof request);
+    } catch {
+      return sendRefusal(res, new Refusal(400, 'BAD_REQUEST', '`extensions` must be JSON'));
+    }
+    // Batches and other shapes are Apollo's to refuse.
+    if (Array.isArray(request) || typeof request !== 'object') return next();
+    const apiKey = req.headers['x-api-key'];
+    try {
+      const admitted = await admit(
+        deps,
+        {
+          ...(typeof apiKey === 'string' ? { apiKey } : {}),
+          hasToken: typeof req.headers.authorization === 'string',
+          ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+        },
+        request,
+      );
+      if (admitted.partner) req.partnerKeyId = admitted.partner.id;
+      if (admitted.query !== undefined) rewrite(req, admitted.query);
+      next();
+    } catch (error) {
+      if (error instanceof Refusal) return sendRefusal(res, error);
+      next(error);
+    }
+  };
+}
+
+export function sendRefusal(res: Response, refusal: Refusal) {
+  for (const [name, value] of Object.entries(refusal.headers)) res.setHeader(name, value);
+  res.status(refusal.status).json(refusal.body);
+}
+
+function fromSearch(req: Request) {
+  const params = new URL(req.originalUrl, 'http://gateway').searchParams;
+  const extensions = params.get('extensions');
+  return {
+    query: params.get('query') ?? undefined,
+    extensions: extensions ? (JSON.parse(extensions) as unknown) : undefined,
+  };
+}
+
+/** The request as if the client had sent the document itself (Apollo's own APQ is off). */
+function rewrite(req: Request, query: string) {
+  if (req.method === 'POST') {
+    const body: Record<string, unknown> = { ...(req.body as Record<string, unknown>), query };
+    const extensions = body.extensions as Record<string, unknown> | undefined;
+    if (extensions && 'persistedQuery' in extensions) {
+      const { persistedQuery: _drop, ...rest } = extensions;
+      body.extensions = rest;
+    }
+    req.body = body;
+    return;
+  }
+  const url = new URL(req.url, 'http://gateway');
+  url.searchParams.set('query', query);
+  url.searchParams.delete('extensions');
+  req.url = `${url.pathname}${url.search}`;
+}
