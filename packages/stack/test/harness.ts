@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { clearRedisNamespace } from '@marquee/bus';
 import { freshDatabase } from '@marquee/db/test-database';
 import { createLogger } from '@marquee/subgraph-kit';
 import { graphql, type GraphQLResponse } from '@marquee/subgraph-kit/testing';
@@ -78,6 +79,7 @@ export async function startTestStack(
     async stop() {
       await stack.close();
       await database.drop();
+      if (process.env.REDIS_URL && !replicaOf) await clearRedisNamespace(process.env.REDIS_URL, busPrefix);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { RedisBus } from '@marquee/bus';
+import { RedisBus, clearRedisNamespace } from '@marquee/bus';
 import { eventually } from '@marquee/subgraph-kit/testing';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,6 +31,7 @@ describe.skipIf(!url)('two replicas on Redis (REDIS_URL)', () => {
     await replica.close();
     await t.stop();
     await Promise.all(buses.map((b) => b.close()));
+    await clearRedisNamespace(url!, prefix);
   });
 
   function watch(serviceUrl: string, eventId: string) {
