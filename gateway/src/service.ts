@@ -82,6 +82,9 @@ export async function startGateway(env: GatewayEnv, deps: GatewayDeps = {}): Pro
     includeStacktraceInErrorResponses: false,
     // Persisted operations (manifest ids and APQ) are resolved by the admission layer.
     persistedQueries: false,
+    // Shutdown is ours (main.ts / the launcher): Apollo would otherwise re-raise SIGINT/SIGTERM
+    // halfway through, killing the process before the database and bus are closed.
+    stopOnTerminationSignals: false,
     formatError,
     plugins: [ApolloServerPluginLandingPageDisabled(), operationGuard(), ...admission.plugins],
   });

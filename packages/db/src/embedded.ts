@@ -10,7 +10,9 @@ import { withDatabase } from './url.js';
 // runner with failing tests included), and its signal handlers race the launcher's own
 // shutdown (and its `exit` hook throws when nothing is left to stop). Callers stop their
 // servers themselves: the launcher on SIGINT/SIGTERM, tests in their teardown.
-const asyncExitHook = createRequire(import.meta.url)('async-exit-hook') as { unhookEvent(event: string): void };
+const asyncExitHook = createRequire(import.meta.url)('async-exit-hook') as {
+  unhookEvent(event: string): void;
+};
 for (const event of ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message']) {
   asyncExitHook.unhookEvent(event);
 }
