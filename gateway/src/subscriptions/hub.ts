@@ -2,6 +2,7 @@ import type { GraphQLDataSource } from '@apollo/gateway';
 import type { GraphQLFormattedError } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import type { PreparedSubscription, SupergraphPlanning } from './planning.js';
+import { Coalescer } from './coalescer.js';
 import { resolveEvent } from './resolve-event.js';
 import type { Subscriber } from './subscriber.js';
 import type { UpstreamClients, UpstreamScope } from './upstream.js';
@@ -67,10 +68,7 @@ export class SubscriptionHub {
 class Topic {
   private readonly subscribers = new Set<Subscriber>();
   private lastPayload: string | undefined;
-  private latestEvent: Record<string, unknown> | undefined;
-  private resolving = false;
-  private timer: NodeJS.Timeout | undefined;
-  private lastEmitAt = 0;
+  private readonly coalescer: Coalescer<Record<string, unknown>>;
   private stopUpstream: (() => void) | undefined;
   private closed = false;
 
@@ -78,7 +76,9 @@ class Topic {
     private readonly spec: TopicSpec,
     private readonly options: HubOptions,
     private readonly onEmpty: () => void,
-  ) {}
+  ) {
+    this.coalescer = new Coalescer(options.coalesceMs, (event) => this.resolveLatest(event));
+  }
 
   get size() {
     return this.subscribers.size;
@@ -111,31 +111,15 @@ class Topic {
         ...(primary.operationName ? { operationName: primary.operationName } : {}),
       },
       {
-        next: (data) => {
-          this.latestEvent = data;
-          this.schedule();
-        },
+        next: (data) => this.coalescer.push(data),
         error: (errors) => this.fail(errors as GraphQLFormattedError[]),
         complete: () => this.completeAll(),
       },
     );
   }
 
-  /** Leading edge at once, then at most one resolution per coalescing window, always the latest. */
-  private schedule() {
-    if (this.timer || this.resolving || this.closed) return;
-    const wait = Math.max(0, this.lastEmitAt + this.options.coalesceMs - Date.now());
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.resolveLatest();
-    }, wait);
-  }
-
-  private async resolveLatest() {
-    const eventData = this.latestEvent;
-    if (!eventData || this.closed) return;
-    this.latestEvent = undefined;
-    this.resolving = true;
+  private async resolveLatest(eventData: Record<string, unknown>) {
+    if (this.closed) return;
     try {
       const result = await resolveEvent({
         planning: this.options.planning(),
@@ -153,10 +137,6 @@ class Topic {
       );
     } catch (error) {
       this.options.log.error({ err: String(error) }, 'resolving a subscription event failed');
-    } finally {
-      this.resolving = false;
-      this.lastEmitAt = Date.now();
-      if (this.latestEvent) this.schedule();
     }
   }
 
@@ -182,7 +162,7 @@ class Topic {
   private close() {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.timer);
+    this.coalescer.stop();
     this.subscribers.clear();
     this.stopUpstream?.();
     this.onEmpty();

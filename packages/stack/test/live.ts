@@ -14,8 +14,6 @@ export function wsClient(httpUrl: string, token?: string): Client {
 
 export interface Collected<T> {
   values: T[];
-  /** When each value arrived (ms). */
-  arrivals: number[];
   errors: unknown[];
   completed: boolean;
   stop(): void;
@@ -24,7 +22,7 @@ export interface Collected<T> {
 }
 
 export function collect<T>(client: Client, query: string, variables: Record<string, unknown>): Collected<T> {
-  const state = { values: [] as T[], arrivals: [] as number[], errors: [] as unknown[], completed: false };
+  const state = { values: [] as T[], errors: [] as unknown[], completed: false };
   const waiters: (() => void)[] = [];
   const wake = () => waiters.splice(0).forEach((w) => w());
   const stop = client.subscribe<T>(
@@ -32,10 +30,7 @@ export function collect<T>(client: Client, query: string, variables: Record<stri
     {
       next: (result) => {
         if (result.errors) state.errors.push(...result.errors);
-        else {
-          state.values.push(result.data as T);
-          state.arrivals.push(Date.now());
-        }
+        else state.values.push(result.data as T);
         wake();
       },
       error: (error) => {
@@ -54,9 +49,6 @@ export function collect<T>(client: Client, query: string, variables: Record<stri
     },
     get errors() {
       return state.errors;
-    },
-    get arrivals() {
-      return state.arrivals;
     },
     get completed() {
       return state.completed;
