@@ -8,6 +8,12 @@ export const gatewayEnvSchema = z.object({
   JWKS_URL: common.url.default('http://127.0.0.1:4003/.well-known/jwks.json'),
   /** The composed supergraph; defaults to the committed gateway/supergraph.graphql. */
   SUPERGRAPH_PATH: z.string().optional(),
+  /** Re-read the supergraph file when it changes (also on SIGHUP, always). */
+  SUPERGRAPH_WATCH: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((v) => v === 'true' || v === '1'),
+  SUPERGRAPH_POLL_MS: z.coerce.number().int().min(100).default(1_000),
   /** Override the routing URLs written in the supergraph (containers, Kubernetes). */
   EVENTS_URL: common.url.optional(),
   TICKETS_URL: common.url.optional(),

@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
@@ -25,7 +24,7 @@ import { operationGuard } from './plugins/operation-guard.js';
 import { mountPlayground } from './playground/mount.js';
 import { createAdmission } from './admission/index.js';
 import { createSubscriptions, type Subscriptions } from './subscriptions/index.js';
-import { SupergraphPlanning } from './subscriptions/planning.js';
+import { SupergraphSource, type ReloadResult } from './supergraph-source.js';
 import { subgraphUrlOverrides, type GatewayEnv } from './env.js';
 
 export const DEFAULT_SUPERGRAPH_PATH = fileURLToPath(new URL('../supergraph.graphql', import.meta.url));
@@ -48,12 +47,14 @@ class GatewayOpsModule {
 
 export interface RunningGateway extends RunningService {
   subscriptions: Subscriptions;
+  /** Re-reads the supergraph file now (SIGHUP does this); running connections stay open. */
+  reloadSupergraph(): ReloadResult;
 }
 
 export async function startGateway(env: GatewayEnv, deps: GatewayDeps = {}): Promise<RunningGateway> {
   const log = deps.log ?? createLogger('gateway', env.LOG_LEVEL);
   const production = env.NODE_ENV === 'production';
-  const supergraphSdl = readFileSync(env.SUPERGRAPH_PATH ?? DEFAULT_SUPERGRAPH_PATH, 'utf8');
+  const supergraph = new SupergraphSource(env.SUPERGRAPH_PATH ?? DEFAULT_SUPERGRAPH_PATH, log);
   const urls = { ...subgraphUrlOverrides(env), ...deps.subgraphUrls };
   // @apollo/gateway reports anonymous usage metrics to Apollo (and probes cloud metadata
   // endpoints) unless told not to. Marquee talks to no one it was not configured to.
@@ -61,7 +62,7 @@ export async function startGateway(env: GatewayEnv, deps: GatewayDeps = {}): Pro
   const routed = new Map<string, string>();
   const dataSources = new Map<string, SubgraphDataSource>();
   const gateway = new ApolloGateway({
-    supergraphSdl,
+    supergraphSdl: supergraph.hook,
     buildService: ({ name, url }) => {
       const target = urls[name] ?? url!;
       routed.set(name, target);
@@ -71,10 +72,10 @@ export async function startGateway(env: GatewayEnv, deps: GatewayDeps = {}): Pro
     },
   });
   const formatError = createErrorFormatter(log);
-  const planning = new SupergraphPlanning(supergraphSdl);
+  const planning = () => supergraph.currentPlanning;
   const admission = createAdmission(env, {
     usersUrl: () => routed.get('users') ?? urls.users ?? 'http://127.0.0.1:4003/graphql',
-    schema: () => planning.schema,
+    schema: () => planning().schema,
   });
   const server = new ApolloServer<GatewayContext>({
     gateway,
@@ -104,7 +105,7 @@ export async function startGateway(env: GatewayEnv, deps: GatewayDeps = {}): Pro
   const context = (headers: Record<string, string | string[] | undefined>, partnerKeyId?: string) =>
     buildContext(headers, verifier, partnerKeyId);
   const subscriptions = createSubscriptions({
-    planning: () => planning,
+    planning,
     admit: admission.admit,
     verifyApiKey: admission.verifyApiKey,
     dataSources,
@@ -126,11 +127,14 @@ export async function startGateway(env: GatewayEnv, deps: GatewayDeps = {}): Pro
   );
   const url = await listen(app, deps.port ?? env.GATEWAY_PORT, env.HOST);
   subscriptions.attach(app.getHttpServer());
+  if (env.SUPERGRAPH_WATCH) supergraph.watch(env.SUPERGRAPH_POLL_MS);
   return {
     name: 'gateway',
     url,
     subscriptions,
+    reloadSupergraph: () => supergraph.reload(),
     async close() {
+      supergraph.stop();
       await subscriptions.close();
       await app.close();
       await server.stop();

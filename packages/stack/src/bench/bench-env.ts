@@ -13,7 +13,12 @@ import { startStack, type Stack } from '../stack.js';
  * The whole supergraph for a benchmark: a fresh database (on DATABASE_URL's server when set,
  * else an embedded PostgreSQL in a temp folder), demo accounts, quiet logs.
  */
-export async function benchStack(): Promise<{ stack: Stack; jwtPrivateKey: string; stop(): Promise<void> }> {
+export async function benchStack(): Promise<{
+  stack: Stack;
+  databaseUrl: string;
+  jwtPrivateKey: string;
+  stop(): Promise<void>;
+}> {
   let adminUrl = process.env.DATABASE_URL;
   let stopServer = async () => {};
   if (!adminUrl) {
@@ -41,6 +46,7 @@ export async function benchStack(): Promise<{ stack: Stack; jwtPrivateKey: strin
   await seedDemoAccounts(databaseUrl, 'development');
   return {
     stack,
+    databaseUrl,
     jwtPrivateKey,
     async stop() {
       await stack.close();

@@ -1,0 +1,302 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_SUPERGRAPH_PATH } from '@marquee/gateway';
+import { freePort } from '@marquee/db/testing';
+import { seedDemo } from '../seed/seed.js';
+import { ApiClient } from '../seed/client.js';
+import { benchStack } from './bench-env.js';
+import { benchOperations, type BenchOperation } from './gateway-operations.js';
+
+/**
+ * `npm run bench:gateway`: the same subgraphs and supergraph file behind three gateways — Marquee,
+ * stock @apollo/gateway (defaults) and Hive Gateway (defaults) — each its own process pinned to
+ * CPU 0, driven in alternation by autocannon pinned to CPU 1, after a warm-up. JSON on stdout.
+ */
+const DURATION = Number(process.env.BENCH_DURATION_SECONDS ?? 8);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const WARMUP = Math.max(5, Number(process.env.BENCH_WARMUP_SECONDS ?? 5));
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const here = fileURLToPath(new URL('.', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+const pin = cpus().length >= 2;
+const pinned = (core: number, args: string[]) =>
+  (pin ? ['taskset', ['-c', String(core), ...args]] : [args[0]!, args.slice(1)]) as [string, string[]];
+
+const { stack, databaseUrl, stop } = await benchStack();
+await seedDemo({ gatewayUrl: stack.gatewayUrl, databaseUrl, nodeEnv: 'development' });
+await stack.settle();
+const catalogue = await readCatalogue(new ApiClient(stack.gatewayUrl));
+const operations = benchOperations(catalogue);
+
+// One supergraph file for everyone, routed to this run's subgraphs.
+const dir = mkdtempSync(join(tmpdir(), 'marquee-bench-gateway-'));
+const supergraphPath = join(dir, 'supergraph.graphql');
+let sdl = readFileSync(DEFAULT_SUPERGRAPH_PATH, 'utf8');
+for (const [name, url] of Object.entries(stack.urls)) {
+  sdl = sdl.replace(new RegExp(`(join__graph\\(name: "${name}", url: ")[^"]+`), `$1${url}`);
+}
+writeFileSync(supergraphPath, sdl);
+const hiveConfig = join(dir, 'gateway.config.mjs');
+writeFileSync(
+  hiveConfig,
+  `export const gatewayConfig = { propagateHeaders: { fromClientToSubgraphs: () => ({ 'x-marquee-internal': ${JSON.stringify(stack.internalSecret)} }) } };\n`,
+);
+
+const ports = { marquee: await freePort(), stock: await freePort(), hive: await freePort() };
+const gateways: Record<keyof typeof ports, ChildProcess> = {
+  marquee: start(pinned(0, [process.execPath, `${repoRoot}gateway/dist/main.js`]), {
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    GATEWAY_PORT: String(ports.marquee),
+    SUPERGRAPH_PATH: supergraphPath,
+    INTERNAL_SECRET: stack.internalSecret,
+    JWKS_URL: stack.urls.users.replace('/graphql', '/.well-known/jwks.json'),
+    RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000000',
+  }),
+  stock: start(
+    pinned(0, [
+      process.execPath,
+      join(here, 'stock-apollo-gateway.js'),
+      supergraphPath,
+      String(ports.stock),
+      stack.internalSecret,
+    ]),
+    {},
+  ),
+  hive: start(
+    pinned(0, [
+      process.execPath,
+      `${repoRoot}node_modules/@graphql-hive/gateway/dist/bin.js`,
+      'supergraph',
+      supergraphPath,
+      '--port',
+      String(ports.hive),
+      '--host',
+      '127.0.0.1',
+      '-c',
+      hiveConfig,
+    ]),
+    {},
+  ),
+};
+const urls = {
+  marquee: `http://127.0.0.1:${ports.marquee}/graphql`,
+  stock: `http://127.0.0.1:${ports.stock}/`,
+  hive: `http://127.0.0.1:${ports.hive}/graphql`,
+};
+for (const [name, url] of Object.entries(urls)) await waitUntilServing(name, url);
+
+const load = spawn(...pinned(1, [process.execPath, join(here, 'gateway-load.js')]), {
+  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+});
+const drive = (url: string, bodies: string[], seconds: number, headers: Record<string, string> = {}) =>
+  new Promise<LoadResult>((resolve, reject) => {
+    load.once('message', (result: LoadResult & { error?: string }) =>
+      result.error ? reject(new Error(result.error)) : resolve(result),
+    );
+    load.send({ url, headers, bodies, connections: CONNECTIONS, durationSeconds: seconds });
+  });
+
+// Every gateway must answer every operation correctly before anything is measured.
+for (const operation of operations) {
+  for (const [name, url] of Object.entries(urls)) await assertAnswers(name, url, operation);
+}
+for (const url of Object.values(urls)) await drive(url, bodiesOf(operations[0]!, 'varied'), WARMUP);
+
+const results: Row[] = [];
+for (let round = 0; round < ROUNDS; round++) {
+  for (const operation of operations) {
+    for (const pattern of ['identical', 'varied'] as const) {
+      const bodies = bodiesOf(operation, pattern);
+      for (const gateway of ['marquee', 'stock', 'hive'] as const) {
+        const rss = sampleRss(gateways[gateway].pid!);
+        const result = await drive(urls[gateway], bodies, DURATION);
+        results.push({
+          round,
+          operation: operation.name,
+          pattern,
+          target: gateway,
+          ...result,
+          peakRssMb: rss.stop(),
+        });
+      }
+      if (operation.name === 'single-subgraph') {
+        const result = await drive(stack.urls.events, bodies, DURATION, {
+          'x-marquee-internal': stack.internalSecret,
+        });
+        results.push({
+          round,
+          operation: operation.name,
+          pattern,
+          target: 'direct',
+          ...result,
+          peakRssMb: null,
+        });
+      }
+    }
+  }
+}
+
+console.log(JSON.stringify(summarise(results), null, 2));
+load.kill();
+for (const child of Object.values(gateways)) child.kill('SIGTERM');
+await stop();
+process.exit(0);
+
+interface LoadResult {
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+}
+interface Row extends LoadResult {
+  round: number;
+  operation: string;
+  pattern: 'identical' | 'varied';
+  target: 'marquee' | 'stock' | 'hive' | 'direct';
+  peakRssMb: number | null;
+}
+
+function summarise(rows: Row[]) {
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const table: Record<
+    string,
+    Record<
+      string,
+      Record<string, { rps: number; p50Ms: number; p99Ms: number; errors: number; peakRssMb: number | null }>
+    >
+  > = {};
+  for (const row of rows) {
+    const cell = ((table[row.operation] ??= {})[row.pattern] ??= {});
+    const same = rows.filter(
+      (r) => r.operation === row.operation && r.pattern === row.pattern && r.target === row.target,
+    );
+    cell[row.target] = {
+      rps: Math.round(median(same.map((r) => r.rps))),
+      p50Ms: median(same.map((r) => r.p50Ms)),
+      p99Ms: median(same.map((r) => r.p99Ms)),
+      errors: same.reduce((n, r) => n + r.errors + r.non2xx, 0),
+      peakRssMb: row.peakRssMb === null ? null : Math.max(...same.map((r) => r.peakRssMb ?? 0)),
+    };
+  }
+  const ratios: Record<string, number> = {};
+  for (const [operation, patterns] of Object.entries(table)) {
+    for (const [pattern, cells] of Object.entries(patterns)) {
+      const key = `${operation}/${pattern}`;
+      ratios[`${key}: marquee/hive rps`] = round2(cells.marquee!.rps / cells.hive!.rps);
+      ratios[`${key}: marquee/stock rps`] = round2(cells.marquee!.rps / cells.stock!.rps);
+      ratios[`${key}: marquee/hive p99`] = round2(cells.marquee!.p99Ms / cells.hive!.p99Ms);
+      if (cells.direct) ratios[`${key}: marquee/direct rps`] = round2(cells.marquee!.rps / cells.direct.rps);
+    }
+  }
+  return {
+    benchmark: 'gateway',
+    machine: { cpus: cpus().length, node: process.version },
+    pinning: pin
+      ? 'each gateway pinned to CPU 0, autocannon to CPU 1 (taskset); subgraphs and PostgreSQL unpinned'
+      : 'none',
+    settings: { durationSeconds: DURATION, rounds: ROUNDS, warmupSeconds: WARMUP, connections: CONNECTIONS },
+    perCore: 'every gateway runs one process on one core, so these figures are also per core',
+    results: table,
+    ratios,
+    rounds: rows,
+  };
+}
+
+function bodiesOf(operation: BenchOperation, pattern: 'identical' | 'varied'): string[] {
+  const variables = pattern === 'identical' ? [operation.identical] : operation.varied;
+  return variables.map((v) => JSON.stringify({ query: operation.query, variables: v }));
+}
+
+function start([command, args]: [string, string[]], env: Record<string, string>): ChildProcess {
+  return spawn(command, args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...env } });
+}
+
+async function waitUntilServing(name: string, url: string) {
+  for (let i = 0; i < 300; i++) {
+    const ok = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":"{ __typename }"}',
+    })
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${name} gateway did not start at ${url}`);
+}
+
+async function assertAnswers(name: string, url: string, operation: BenchOperation) {
+  for (const variables of [operation.identical, operation.varied.at(-1)!]) {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: operation.query, variables }),
+    });
+    const body = (await response.json()) as { data?: unknown; errors?: unknown[] };
+    if (!body.data || body.errors)
+      throw new Error(`${name} answered ${operation.name} wrongly: ${JSON.stringify(body).slice(0, 500)}`);
+  }
+}
+
+async function readCatalogue(api: ApiClient) {
+  const eventIds: string[] = [];
+  const cursors: (string | null)[] = [null];
+  const categories = new Set<string>();
+  const cities = new Set<string>();
+  let after: string | null = null;
+  for (;;) {
+    const page: {
+      events: {
+        edges: { node: { id: string; categories: string[]; venue: { city: string } } }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string };
+      };
+    } = await api.request(
+      `query($after: String) { events(first: 5, after: $after) { edges { node { id categories venue { city } } } pageInfo { hasNextPage endCursor } } }`,
+      { after },
+    );
+    for (const { node } of page.events.edges) {
+      eventIds.push(node.id);
+      node.categories.forEach((c) => categories.add(c));
+      cities.add(node.venue.city);
+    }
+    if (!page.events.pageInfo.hasNextPage) break;
+    after = page.events.pageInfo.endCursor;
+    cursors.push(after);
+  }
+  return { eventIds, cursors, categories: [...categories].slice(0, 6), cities: [...cities] };
+}
+
+function sampleRss(pid: number) {
+  let peak = 0;
+  const read = () => {
+    try {
+      peak = Math.max(
+        peak,
+        Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
+      );
+    } catch {
+      // the process ended
+    }
+  };
+  const timer = setInterval(read, 200);
+  read();
+  return {
+    stop() {
+      clearInterval(timer);
+      read();
+      return Math.round(peak);
+    },
+  };
+}
+
+function round2(value: number) {
+  return Math.round(value * 100) / 100;
+}
