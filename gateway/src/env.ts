@@ -1,4 +1,5 @@
 import { common, z } from '@marquee/env';
+import { corsOrigins } from './http/cors-origins.js';
 
 export const gatewayEnvSchema = z.object({
   NODE_ENV: common.nodeEnv,
@@ -21,6 +22,13 @@ export const gatewayEnvSchema = z.object({
   RECOMMENDATIONS_URL: common.url.optional(),
   /** Largest request body accepted, in bytes. */
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
+  /** Browser origins allowed to call the gateway (CORS), comma-separated, or `*`: see http/hygiene.ts. */
+  CORS_ORIGINS: corsOrigins,
+  /** A client must send its request headers within this time, and the whole request within the next. */
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Idle keep-alive connections are closed after this (longer than a load balancer's idle timeout). */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).default(65_000),
   /** Per-subgraph request timeout. */
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** A burst of changes reaches each subscriber at most once per this many ms (the last always). */
@@ -42,6 +50,7 @@ export const gatewayEnvSchema = z.object({
   /** Honour X-Forwarded-For from this many proxy hops (for per-IP limits behind a load balancer). */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   LOG_LEVEL: common.logLevel,
+  SHUTDOWN_TIMEOUT_MS: common.shutdownTimeoutMs,
 });
 
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;

@@ -1,10 +1,6 @@
-import { loadEnvOrExit } from '@marquee/env';
-import { closeOnSignals, createLogger } from '@marquee/subgraph-kit';
-import { gatewayEnvSchema } from './env.js';
-import { startGateway } from './service.js';
+// The gateway as its own process. Tracing starts first: its instrumentation patches modules as
+// they load, so the gateway (Nest, express, ioredis...) is imported only after it.
+import { startTelemetry } from '@marquee/telemetry';
 
-const env = loadEnvOrExit(gatewayEnvSchema);
-const log = createLogger('gateway', env.LOG_LEVEL);
-const gateway = await startGateway(env, { log });
-log.info({ url: gateway.url }, 'gateway listening');
-closeOnSignals(gateway, log);
+await startTelemetry({ serviceName: 'gateway' });
+await import('./standalone.js');

@@ -51,8 +51,11 @@ export function sendRefusal(res: Response, refusal: Refusal) {
   res.status(refusal.status).json(refusal.body);
 }
 
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 function fromSearch(req: Request) {
-  const params = new URL(req.originalUrl, 'http://gateway').searchParams;
+  const params = searchOf(req.originalUrl);
   const extensions = params.get('extensions');
   return {
     query: params.get('query') ?? undefined,
@@ -64,16 +67,24 @@ function fromSearch(req: Request) {
 function rewrite(req: Request, query: string) {
   if (req.method === 'POST') {
     const body: Record<string, unknown> = { ...(req.body as Record<string, unknown>), query };
-    const extensions = body.extensions as Record<string, unknown> | undefined;
-    if (extensions && 'persistedQuery' in extensions) {
+    const extensions = body.extensions;
+    // Anything but an object is Apollo's to refuse (`extensions` must be an object).
+    if (isObject(extensions) && 'persistedQuery' in extensions) {
       const { persistedQuery: _drop, ...rest } = extensions;
       body.extensions = rest;
     }
     req.body = body;
     return;
   }
-  const url = new URL(req.url, 'http://gateway');
-  url.searchParams.set('query', query);
-  url.searchParams.delete('extensions');
-  req.url = `${url.pathname}${url.search}`;
+  const path = req.url.split('?', 1)[0]!;
+  const params = searchOf(req.url);
+  params.set('query', query);
+  params.delete('extensions');
+  req.url = `${path}?${params.toString()}`;
+}
+
+/** The query string's parameters; never throws, whatever the path looks like. */
+function searchOf(url: string): URLSearchParams {
+  const start = url.indexOf('?');
+  return new URLSearchParams(start === -1 ? '' : url.slice(start + 1));
 }

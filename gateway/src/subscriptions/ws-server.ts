@@ -8,6 +8,7 @@ import {
   type Message,
 } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { CLOSE_SERVICE_RESTART } from '@marquee/subgraph-kit';
 import { Refusal } from '../admission/errors.js';
 import type { GatewayContext } from '../context.js';
 import { startOperation, type StreamDeps } from './operations.js';
@@ -53,10 +54,10 @@ export function attachWebSocketServer(server: Server, options: WsOptions) {
   };
   server.on('upgrade', onUpgrade);
   return {
-    /** Closes every connection with 1001 (clients reconnect elsewhere) and stops accepting. */
+    /** Closes every connection with 1012 "Service Restart" (graphql-ws clients reconnect, elsewhere). */
     async close() {
       server.off('upgrade', onUpgrade);
-      for (const client of wss.clients) client.close(1001, 'Server shutting down');
+      for (const client of wss.clients) client.close(CLOSE_SERVICE_RESTART, 'Service restart');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
     get connections() {
@@ -151,22 +152,33 @@ function serveConnection(ws: WebSocket, request: IncomingMessage, options: WsOpt
         const operationContext = admitted.partner
           ? { ...context, partnerKeyId: admitted.partner.id }
           : context;
-        const stop = await startOperation(
-          options,
-          { ...message.payload, query: admitted.query },
-          operationContext,
-          {
-            next: (payloadJson) => writer.send(`{"id":${idJson},"type":"next","payload":${payloadJson}}`),
-            error: (errorsJson) => {
-              finish();
-              writer.sendFinal(`{"id":${idJson},"type":"error","payload":${errorsJson}}`);
-            },
-            complete: () => {
-              finish();
-              writer.sendFinal(`{"id":${idJson},"type":"complete"}`);
-            },
+        const subscriber = {
+          next: (payloadJson: string) =>
+            writer.send(`{"id":${idJson},"type":"next","payload":${payloadJson}}`),
+          error: (errorsJson: string) => {
+            finish();
+            writer.sendFinal(`{"id":${idJson},"type":"error","payload":${errorsJson}}`);
           },
-        );
+          complete: () => {
+            finish();
+            writer.sendFinal(`{"id":${idJson},"type":"complete"}`);
+          },
+        };
+        let stop: () => void;
+        try {
+          stop = await startOperation(
+            options,
+            { ...message.payload, query: admitted.query },
+            operationContext,
+            subscriber,
+          );
+        } catch {
+          // Nothing a client sends should get here; if something does, it ends this operation only.
+          subscriber.error(
+            '[{"message":"Internal server error","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]',
+          );
+          return;
+        }
         if (operations.has(id)) operations.set(id, stop);
         else stop();
         return;

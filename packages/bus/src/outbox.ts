@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { and, asc, inArray, isNull, sql } from 'drizzle-orm';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import {
@@ -108,6 +109,7 @@ export class OutboxRelay {
   private again = false;
   private stopped = false;
   private failures = 0;
+  private readonly scope = new AsyncResource('OutboxRelay');
 
   constructor(private readonly options: RelayOptions) {}
 
@@ -138,8 +140,13 @@ export class OutboxRelay {
   private schedule(delay: number) {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.tick(), delay);
-    this.timer.unref?.();
+    // Timers inherit the async context they are set in: a kick() from a request would make
+    // every later poll part of that request (its trace, its log fields). The relay's own scope
+    // is where it was created.
+    this.scope.runInAsyncScope(() => {
+      this.timer = setTimeout(() => void this.tick(), delay);
+      this.timer.unref?.();
+    });
   }
 
   private async tick() {

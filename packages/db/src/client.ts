@@ -1,5 +1,6 @@
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { tracedClient, type PoolStats } from './traced.js';
 
 export interface DbOptions<TSchema extends Record<string, unknown>> {
   url: string;
@@ -16,7 +17,16 @@ export interface Database<TSchema extends Record<string, unknown>> {
   sql: postgres.Sql;
   db: PostgresJsDatabase<TSchema>;
   ping(): Promise<boolean>;
+  /** Connections in use, idle and requests waiting, estimated by the client (see pool metrics). */
+  pool(): PoolUsage;
   close(): Promise<void>;
+}
+
+export interface PoolUsage {
+  max: number;
+  inUse: number;
+  idle: number;
+  waiting: number;
 }
 
 export function createDatabase<TSchema extends Record<string, unknown>>(
@@ -31,9 +41,18 @@ export function createDatabase<TSchema extends Record<string, unknown>>(
     connection: { application_name: options.applicationName ?? 'marquee' },
     ...(options.onQuery ? { debug: (_conn: number, query: string) => options.onQuery?.(query) } : {}),
   });
-  const db = drizzle({ client: sql, schema: options.schema });
+  const stats: PoolStats = { max: options.max ?? 10, statements: 0, transactions: 0 };
+  const url = new URL(options.url);
+  const attributes = {
+    'db.system': 'postgresql',
+    'db.name': url.pathname.slice(1),
+    'server.address': url.hostname,
+    ...(url.port ? { 'server.port': Number(url.port) } : {}),
+  };
+  const traced = tracedClient(sql, attributes, stats);
+  const db = drizzle({ client: traced, schema: options.schema });
   return {
-    sql,
+    sql: traced,
     db,
     async ping() {
       try {
@@ -42,6 +61,13 @@ export function createDatabase<TSchema extends Record<string, unknown>>(
       } catch {
         return false;
       }
+    },
+    pool() {
+      // A transaction holds a connection; statements outside one beyond the pool size wait
+      // (postgres.js queues or pipelines them behind others).
+      const demand = stats.transactions + stats.statements;
+      const inUse = Math.min(stats.max, demand);
+      return { max: stats.max, inUse, idle: stats.max - inUse, waiting: demand - inUse };
     },
     close: () => sql.end({ timeout: 5 }),
   };

@@ -1,3 +1,3 @@
-export { createDatabase, pgErrorCode, PG, type Database, type DbOptions } from './client.js';
+export { createDatabase, pgErrorCode, PG, type Database, type DbOptions, type PoolUsage } from './client.js';
 export { runMigrations, migrationsDigest, type MigrationSet } from './migrate.js';
 export { withDatabase } from './url.js';

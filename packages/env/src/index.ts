@@ -47,6 +47,8 @@ export const common = {
   redisUrl: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   secret: z.string().min(16, 'must be at least 16 characters'),
+  /** How long a graceful shutdown may wait for requests in flight (SHUTDOWN_TIMEOUT_MS). */
+  shutdownTimeoutMs: z.coerce.number().int().min(0).max(300_000).default(10_000),
 };
 
 export const isProduction = (env: { NODE_ENV: string }) => env.NODE_ENV === 'production';

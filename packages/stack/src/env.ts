@@ -15,6 +15,8 @@ export const stackEnvSchema = z
     /** Where the embedded PostgreSQL keeps its data (git-ignored). */
     DATA_DIR: z.string().default(`${repoRoot}.data`),
     GATEWAY_PORT: common.port(4000),
+    /** Graceful shutdown: how long each service waits for its requests in flight. */
+    SHUTDOWN_TIMEOUT_MS: common.shutdownTimeoutMs,
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {

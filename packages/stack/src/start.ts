@@ -1,69 +1,7 @@
-import { EnvError } from '@marquee/env';
-import { DEMO_ACCOUNTS } from '@marquee/users';
-import { openDatabase } from './database.js';
-import { demoSigningKey } from './demo-key.js';
-import { loadStackEnvOrExit } from './env.js';
-import { seedDemo } from './seed/seed.js';
-import { startStack } from './stack.js';
+// `npm start`. Tracing starts first: its instrumentation patches modules as they load, so the
+// services (Nest, express, ioredis...) are imported only after it. One process, one tracer:
+// each service's HTTP spans carry `marquee.service`.
+import { startTelemetry } from '@marquee/telemetry';
 
-/**
- * `npm start`: the whole supergraph in one process. Without DATABASE_URL it is the zero-setup
- * demo: an embedded PostgreSQL, an in-process bus, and demo data on first start.
- */
-const started = Date.now();
-const env = loadStackEnvOrExit(process.env);
-const database = await openDatabase(env);
-let stack;
-try {
-  const source = { ...process.env };
-  if (database.embedded && !source.JWT_PRIVATE_KEY) source.JWT_PRIVATE_KEY = demoSigningKey(env.DATA_DIR);
-  stack = await startStack({
-    databaseUrl: database.url,
-    source,
-    ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
-  });
-} catch (error) {
-  await database.stop();
-  if (error instanceof EnvError) {
-    console.error(error.message);
-    process.exit(1);
-  }
-  throw error;
-}
-
-if (database.embedded) {
-  const seeded = await seedDemo({
-    gatewayUrl: stack.gatewayUrl,
-    databaseUrl: database.url,
-    nodeEnv: env.NODE_ENV,
-  });
-  if (seeded.created > 0) console.log(`Seeded ${seeded.created} demo events.`);
-}
-
-const endpoint = `http://localhost:${new URL(stack.gatewayUrl).port}/graphql`;
-console.log(
-  [
-    '',
-    `Marquee is up in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-    `  GraphQL endpoint:  ${endpoint}`,
-    `  Playground:        ${endpoint}  (open it in a browser)`,
-    `  Database:          ${database.embedded ? `embedded PostgreSQL on port ${env.EMBEDDED_PG_PORT}` : 'DATABASE_URL'}`,
-    `  Bus:               ${env.REDIS_URL ? 'Redis (REDIS_URL)' : 'in-process'}`,
-    ...(database.embedded
-      ? ['  Demo accounts:', ...DEMO_ACCOUNTS.map((a) => `    ${a.email.padEnd(26)} ${a.password}`)]
-      : []),
-    '',
-  ].join('\n'),
-);
-
-let stopping = false;
-const stop = async (signal: string) => {
-  if (stopping) return;
-  stopping = true;
-  console.log(`${signal}: shutting down`);
-  await stack.close();
-  await database.stop();
-  process.exit(0);
-};
-process.once('SIGINT', () => void stop('SIGINT'));
-process.once('SIGTERM', () => void stop('SIGTERM'));
+await startTelemetry({ serviceName: 'marquee' });
+await import('./launch.js');

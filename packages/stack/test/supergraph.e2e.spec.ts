@@ -5,7 +5,8 @@ import { composeSupergraph, DEFAULT_SUPERGRAPH_PATH, readSupergraphConfig } from
 import { errorCodes, graphql } from '@marquee/subgraph-kit/testing';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, type TestStack } from './harness.js';
+import { buy, createEvent } from './fixtures.js';
+import { ATTENDEE, ORGANIZER, startTestStack, type TestStack } from './harness.js';
 
 const configPath = fileURLToPath(new URL('../../../supergraph.yaml', import.meta.url));
 
@@ -85,11 +86,78 @@ describe('the supergraph', () => {
   it('every service answers /health, /ready and /metrics', async () => {
     for (const url of [...Object.values(stack.urls), stack.gatewayUrl]) {
       const base = url.replace(/\/graphql$/, '');
-      expect((await fetch(`${base}/health`)).status).toBe(200);
-      expect((await fetch(`${base}/ready`)).status).toBe(200);
+      const health = await fetch(`${base}/health`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toMatchObject({ status: 'ok' });
+      const ready = await fetch(`${base}/ready`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ status: 'ok', error: {} });
       const metrics = await fetch(`${base}/metrics`);
       expect(metrics.headers.get('content-type')).toMatch(/text\/plain/);
       expect(await metrics.text()).toMatch(/process_cpu_user_seconds_total/);
     }
+  });
+
+  it('exports request, subgraph, pool, subscription and business metrics', async () => {
+    const res = await stack.call(`query MetricsProbe { events(first: 1) { totalCount } }`);
+    expect(res.errors).toBeUndefined();
+    const scrape = async (url: string) => (await fetch(url.replace(/\/graphql$/, '/metrics'))).text();
+    const series = (name: string, labels = '') => new RegExp(`^${name}\\{[^}]*${labels}[^}]*\\} \\d`, 'm');
+
+    const gateway = await scrape(stack.gatewayUrl);
+    expect(gateway).toMatch(series('graphql_requests_total', 'operation="MetricsProbe"'));
+    expect(gateway).toMatch(series('graphql_request_duration_seconds_count', 'operation="MetricsProbe"'));
+    expect(gateway).toMatch(series('gateway_subgraph_request_duration_seconds_count', 'subgraph="events"'));
+    expect(gateway).toMatch(/^# TYPE gateway_subgraph_request_errors_total counter$/m);
+    for (const name of ['gateway_subscriptions_active', 'gateway_websocket_connections'])
+      expect(gateway).toMatch(series(name));
+
+    const events = await scrape(stack.urls.events);
+    expect(events).toMatch(series('graphql_requests_total', 'operation="MetricsProbe__events__0"'));
+    for (const url of Object.values(stack.urls)) {
+      const text = await scrape(url);
+      for (const name of [
+        'db_pool_max_connections',
+        'db_pool_connections_in_use',
+        'db_pool_connections_idle',
+        'db_pool_requests_waiting',
+      ])
+        expect(text).toMatch(series(name));
+    }
+
+    const tickets = await scrape(stack.urls.tickets);
+    for (const name of ['tickets_live_subscriptions', 'tickets_sold_total', 'tickets_holds_expired_total'])
+      expect(tickets).toMatch(series(name));
+    expect(tickets).toMatch(/^# TYPE tickets_checkouts_failed_total counter$/m);
+  });
+
+  it('counts tickets sold and checkouts failed by reason', async () => {
+    const organizer = await stack.signIn(ORGANIZER.email, ORGANIZER.password);
+    const attendee = await stack.signIn(ATTENDEE.email, ATTENDEE.password);
+    const { eventId, tierIds } = await createEvent(stack, organizer.token);
+    const value = async (name: string) => {
+      const text = await (await fetch(stack.urls.tickets.replace(/\/graphql$/, '/metrics'))).text();
+      return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+    };
+    const declinedBefore = await value(
+      'tickets_checkouts_failed_total\\{[^}]*reason="PAYMENT_DECLINED"[^}]*\\}',
+    );
+    const soldBefore = await value('tickets_sold_total\\{[^}]*\\}');
+    await buy(stack, attendee.token, eventId, tierIds[0]!, 2);
+    const held = await stack.call<{ reserveTickets: { id: string } }>(
+      `mutation($e: ID!, $t: ID!) { reserveTickets(eventId: $e, items: [{ tierId: $t, quantity: 1 }], idempotencyKey: "m-hold") { id } }`,
+      { e: eventId, t: tierIds[0] },
+      attendee.token,
+    );
+    const declined = await stack.call(
+      `mutation($r: ID!) { checkout(reservationId: $r, paymentToken: "tok_declined", idempotencyKey: "m-pay") { id } }`,
+      { r: held.data!.reserveTickets.id },
+      attendee.token,
+    );
+    expect(errorCodes(declined)).toEqual(['CONFLICT']);
+    expect(await value('tickets_sold_total\\{[^}]*\\}')).toBe(soldBefore + 2);
+    expect(await value('tickets_checkouts_failed_total\\{[^}]*reason="PAYMENT_DECLINED"[^}]*\\}')).toBe(
+      declinedBefore + 1,
+    );
   });
 });

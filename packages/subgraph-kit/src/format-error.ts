@@ -16,6 +16,8 @@ const PUBLIC_CODES = new Set([
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
   'OPERATION_RESOLUTION_FAILURE',
+  // The gateway: a subgraph that did not answer (in time); the rest of the data still comes.
+  'SERVICE_UNAVAILABLE',
 ]);
 
 export interface ErrorLog {

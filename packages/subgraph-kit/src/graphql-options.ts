@@ -1,12 +1,20 @@
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloFederationDriver, type ApolloFederationDriverConfig } from '@nestjs/apollo';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { InjectionToken } from '@nestjs/common';
-import { Counter, Histogram } from 'prom-client';
 import { createErrorFormatter } from './format-error.js';
 import type { ServiceRuntime } from './ops.js';
+import { operationObserver } from './operation-plugin.js';
 import { DateTimeScalar } from './scalars.js';
+import { subgraphRequestGuard } from './request-guard.js';
+import { textGuard } from './text-guard.js';
+
+/**
+ * Subgraphs only run what the gateway planned from a document within its own limits (3,000
+ * tokens, cost 5,000 by default); this bounds what a caller holding the internal credential
+ * could make a subgraph parse and validate.
+ */
+export const SUBGRAPH_MAX_TOKENS = 50_000;
 
 export interface SubgraphGraphQLOptions {
   runtime: ServiceRuntime;
@@ -29,41 +37,20 @@ export function subgraphGraphQLOptions(options: SubgraphGraphQLOptions): ApolloF
     graphiql: false,
     introspection: !options.production,
     includeStacktraceInErrorResponses: false,
+    // The gateway never sends persisted queries to subgraphs.
+    persistedQueries: false,
+    parseOptions: { maxTokens: SUBGRAPH_MAX_TOKENS },
     resolvers: { DateTime: DateTimeScalar, ...options.resolvers },
     formatError: createErrorFormatter(options.runtime.log),
-    plugins: [ApolloServerPluginInlineTraceDisabled(), requestMetrics(options.runtime)],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      operationObserver(options.runtime),
+      subgraphRequestGuard(),
+      textGuard(),
+    ],
     context: ({ req }: { req: { headers: Record<string, string | string[] | undefined> } }) =>
       options.context(req),
     ...options.extra,
-  };
-}
-
-/** Request count and latency by operation name. */
-function requestMetrics(runtime: ServiceRuntime): ApolloServerPlugin {
-  const requests = new Counter({
-    name: 'graphql_requests_total',
-    help: 'GraphQL operations served, by operation name and outcome',
-    labelNames: ['operation', 'outcome'],
-    registers: [runtime.metrics],
-  });
-  const duration = new Histogram({
-    name: 'graphql_request_duration_seconds',
-    help: 'GraphQL operation latency',
-    labelNames: ['operation'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [runtime.metrics],
-  });
-  return {
-    async requestDidStart() {
-      const started = process.hrtime.bigint();
-      return {
-        async willSendResponse({ operationName, errors }) {
-          const operation = operationName ?? 'anonymous';
-          requests.inc({ operation, outcome: errors?.length ? 'error' : 'ok' });
-          duration.observe({ operation }, Number(process.hrtime.bigint() - started) / 1e9);
-        },
-      };
-    },
   };
 }
 

@@ -4,11 +4,23 @@ export { DateTimeScalar } from './scalars.js';
 export * from './pagination.js';
 export { isId } from './ids.js';
 export { resolveCaller, hasInternalCredential } from './caller.js';
-export { createLogger, type Logger } from './logger.js';
+export { createLogger, nestLogger, type Logger } from './logger.js';
 export { OpsModule, createRuntime, RUNTIME, type ServiceRuntime, type ReadinessCheck } from './ops.js';
 export {
   subgraphGraphQLOptions,
   subgraphGraphQLModule,
   type SubgraphGraphQLOptions,
 } from './graphql-options.js';
-export { createSubgraphApp, listen, closeOnSignals, type RunningService } from './bootstrap.js';
+export { createSubgraphApp, listen, type RunningService } from './bootstrap.js';
+export {
+  closeOnSignals,
+  drainHttpServer,
+  trackRequests,
+  CLOSE_SERVICE_RESTART,
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
+} from './shutdown.js';
+export { observeRequests, currentRequest, REQUEST_ID_HEADER, type RequestScope } from './request-scope.js';
+export { operationObserver } from './operation-plugin.js';
+export type { PoolSource } from './pool-metrics.js';
+export { httpErrorResponse, jsonBodyOptions, type HttpErrorResponse } from './http-errors.js';
+export { textGuard, findInvalidText } from './text-guard.js';

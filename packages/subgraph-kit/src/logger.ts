@@ -1,35 +1,76 @@
-import { pino, type Logger } from 'pino';
+import type { LoggerService } from '@nestjs/common';
+import { activeTraceIds } from '@marquee/telemetry';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import { currentRequest } from './request-scope.js';
 
 export type { Logger };
 
-/** JSON logs; credentials never reach them, whatever object a caller logs. */
-export function createLogger(service: string, level = 'info'): Logger {
-  return pino({
+/** Anything that carries a credential, at the top level or one or two levels down. */
+const SECRETS = [
+  'password',
+  'newPassword',
+  'currentPassword',
+  'token',
+  'accessToken',
+  'refreshToken',
+  'key',
+  'apiKey',
+  'secret',
+  'internalSecret',
+  'paymentToken',
+  'authorization',
+  'cookie',
+  // Operation variables carry passwords, tokens and personal data: never logged, whole.
+  'variables',
+];
+const SECRET_HEADERS = ['x-api-key', 'x-marquee-internal'];
+const REDACT = [
+  ...SECRETS.flatMap((name) => [name, `*.${name}`, `*.*.${name}`]),
+  ...SECRET_HEADERS.flatMap((name) => [`headers["${name}"]`, `*.headers["${name}"]`]),
+];
+
+/** Trace and request ids (and the operation) of the request being served, on every line. */
+function requestFields() {
+  const scope = currentRequest();
+  return {
+    ...activeTraceIds(),
+    ...(scope ? { request_id: scope.requestId } : {}),
+    ...(scope?.operation ? { operation: scope.operation } : {}),
+  };
+}
+
+/**
+ * JSON logs (pino); credentials never reach them, whatever object a caller logs. `destination`
+ * defaults to stdout (tests capture lines with their own stream).
+ */
+export function createLogger(service: string, level = 'info', destination?: DestinationStream): Logger {
+  const options = {
     name: service,
     level,
-    redact: {
-      paths: [
-        'password',
-        '*.password',
-        'token',
-        '*.token',
-        'accessToken',
-        '*.accessToken',
-        'refreshToken',
-        '*.refreshToken',
-        'key',
-        '*.key',
-        'paymentToken',
-        '*.paymentToken',
-        'req.headers.authorization',
-        'req.headers["x-api-key"]',
-        'req.headers["x-marquee-internal"]',
-        'headers.authorization',
-        'headers["x-api-key"]',
-        'headers["x-marquee-internal"]',
-        'variables.*',
-      ],
-      censor: '[redacted]',
-    },
-  });
+    mixin: requestFields,
+    redact: { paths: REDACT, censor: '[redacted]' },
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+/**
+ * Nest's own messages through pino, as JSON: warnings and errors always, its chatter
+ * (route mapping, "application started") only at debug.
+ */
+export function nestLogger(log: Logger): LoggerService {
+  const write =
+    (level: 'debug' | 'trace' | 'warn' | 'error' | 'fatal') =>
+    (message: unknown, ...rest: unknown[]) => {
+      const context = typeof rest.at(-1) === 'string' ? (rest.at(-1) as string) : undefined;
+      const stack = level === 'error' && typeof rest[0] === 'string' && rest.length > 1 ? rest[0] : undefined;
+      log[level]({ nest: context, ...(stack ? { stack } : {}) }, String(message));
+    };
+  return {
+    log: write('debug'),
+    debug: write('debug'),
+    verbose: write('trace'),
+    warn: write('warn'),
+    error: write('error'),
+    fatal: write('fatal'),
+  };
 }

@@ -1,8 +1,14 @@
 import { Controller, Get, Inject, Module, Res, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
 import { GraphQLPassThroughFilter } from './exception-filter.js';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { HealthController } from './health.js';
 import type { Logger } from './logger.js';
+import { observePool, type PoolSource } from './pool-metrics.js';
+import { RUNTIME } from './runtime-token.js';
+
+export { RUNTIME };
 
 export interface ReadinessCheck {
   name: string;
@@ -17,13 +23,18 @@ export interface ServiceRuntime {
   readiness: ReadinessCheck[];
 }
 
-export const RUNTIME = Symbol('ServiceRuntime');
-
-export function createRuntime(name: string, log: Logger, readiness: ReadinessCheck[] = []): ServiceRuntime {
+export function createRuntime(
+  name: string,
+  log: Logger,
+  readiness: ReadinessCheck[] = [],
+  /** The service's database: its pool shows on /metrics. */
+  extras: { database?: PoolSource } = {},
+): ServiceRuntime {
   // One registry per service: in demo mode several services share a process.
   const metrics = new Registry();
   metrics.setDefaultLabels({ service: name });
   collectDefaultMetrics({ register: metrics });
+  if (extras.database) observePool(metrics, extras.database);
   return { name, log, metrics, readiness };
 }
 
@@ -33,31 +44,10 @@ interface Reply {
   send(body: unknown): void;
 }
 
+/** GET /metrics in Prometheus' text format (health and readiness: see health.ts). */
 @Controller()
-class OpsController {
+class MetricsController {
   constructor(@Inject(RUNTIME) private readonly runtime: ServiceRuntime) {}
-
-  @Get('health')
-  health() {
-    return { status: 'ok', service: this.runtime.name };
-  }
-
-  @Get('ready')
-  async ready(@Res() res: Reply) {
-    const results = await Promise.all(
-      this.runtime.readiness.map(async ({ name, check }) => {
-        const ok = await Promise.race([
-          check().catch(() => false),
-          new Promise<boolean>((r) => setTimeout(() => r(false), 2_000).unref()),
-        ]);
-        return [name, ok ? 'up' : 'down'] as const;
-      }),
-    );
-    const ready = results.every(([, state]) => state === 'up');
-    res
-      .status(ready ? 200 : 503)
-      .send({ status: ready ? 'ok' : 'unavailable', checks: Object.fromEntries(results) });
-  }
 
   @Get('metrics')
   async metrics(@Res() res: Reply) {
@@ -65,17 +55,26 @@ class OpsController {
   }
 }
 
-/** GET /health, /ready and /metrics for any service, and quiet GraphQL error handling. */
+/**
+ * GET /health, /ready (@nestjs/terminus) and /metrics for any service, quiet GraphQL error handling, and JSON
+ * errors with a code for everything else that fails an HTTP request.
+ */
 @Module({})
 export class OpsModule {
   static forRoot(runtime: ServiceRuntime): DynamicModule {
     return {
       module: OpsModule,
       global: true,
-      controllers: [OpsController],
+      // Failed readiness checks are answered with 503 and the reasons; no error log per probe.
+      imports: [TerminusModule.forRoot({ logger: false })],
+      controllers: [HealthController, MetricsController],
       providers: [
         { provide: RUNTIME, useValue: runtime },
-        { provide: APP_FILTER, useClass: GraphQLPassThroughFilter },
+        {
+          provide: APP_FILTER,
+          useFactory: (r: ServiceRuntime) => new GraphQLPassThroughFilter(r.log),
+          inject: [RUNTIME],
+        },
       ],
       exports: [RUNTIME],
     };

@@ -11,6 +11,7 @@ export const eventsEnvSchema = z.object({
   JWKS_URL: common.url.default('http://127.0.0.1:4003/.well-known/jwks.json'),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   LOG_LEVEL: common.logLevel,
+  SHUTDOWN_TIMEOUT_MS: common.shutdownTimeoutMs,
   /** How often the outbox relay looks for rows it was not kicked for (another replica's, or a retry). */
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(1_000),
 });

@@ -7,6 +7,7 @@ import {
   createLogger,
   createRuntime,
   createSubgraphApp,
+  drainHttpServer,
   listen,
   type Logger,
   type RunningService,
@@ -51,10 +52,15 @@ export async function startEventsService(env: EventsEnv, deps: EventsDeps): Prom
   });
   try {
     await runMigrations(database.sql, database.db, eventsMigrations);
-    const runtime = createRuntime('events', log, [
-      { name: 'postgres', check: () => database.ping() },
-      { name: 'bus', check: () => deps.bus.ping() },
-    ]);
+    const runtime = createRuntime(
+      'events',
+      log,
+      [
+        { name: 'postgres', check: () => database.ping() },
+        { name: 'bus', check: () => deps.bus.ping() },
+      ],
+      { database },
+    );
     const app = await createSubgraphApp(
       EventsAppModule.forRoot({
         env,
@@ -63,7 +69,7 @@ export async function startEventsService(env: EventsEnv, deps: EventsDeps): Prom
         verifier: deps.verifier ?? createTokenVerifier({ jwksUrl: env.JWKS_URL }),
         runtime,
       }),
-      { internalSecret: env.INTERNAL_SECRET },
+      { internalSecret: env.INTERNAL_SECRET, runtime },
     );
     const url = await listen(app, deps.port ?? env.EVENTS_PORT, env.HOST);
     relay.start();
@@ -71,6 +77,11 @@ export async function startEventsService(env: EventsEnv, deps: EventsDeps): Prom
       name: 'events',
       url,
       async close() {
+        await drainHttpServer(app.getHttpServer(), env.SHUTDOWN_TIMEOUT_MS);
+        // What the last requests committed goes out before the pool closes.
+        await relay
+          .flush()
+          .catch((error: unknown) => log.error({ err: String(error) }, 'outbox flush failed'));
         await relay.stop();
         await app.close();
         await database.close();

@@ -12,6 +12,7 @@ export const recommendationsEnvSchema = z.object({
   JWKS_URL: common.url.default('http://127.0.0.1:4003/.well-known/jwks.json'),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   LOG_LEVEL: common.logLevel,
+  SHUTDOWN_TIMEOUT_MS: common.shutdownTimeoutMs,
   /** How often the outbox relay looks for unpublished rows it was not told about. */
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
 });

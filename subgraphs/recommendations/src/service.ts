@@ -7,6 +7,7 @@ import {
   createLogger,
   createRuntime,
   createSubgraphApp,
+  drainHttpServer,
   listen,
   type Logger,
   type RunningService,
@@ -57,10 +58,15 @@ export async function startRecommendationsService(
     pollMs: env.OUTBOX_POLL_MS,
     logger: log,
   });
-  const runtime = createRuntime('recommendations', log, [
-    { name: 'postgres', check: () => database.ping() },
-    { name: 'bus', check: () => deps.bus.ping() },
-  ]);
+  const runtime = createRuntime(
+    'recommendations',
+    log,
+    [
+      { name: 'postgres', check: () => database.ping() },
+      { name: 'bus', check: () => deps.bus.ping() },
+    ],
+    { database },
+  );
   const app = await createSubgraphApp(
     RecommendationsAppModule.forRoot({
       env,
@@ -70,7 +76,7 @@ export async function startRecommendationsService(
       relay,
       clock: deps.clock ?? (() => new Date()),
     }),
-    { internalSecret: env.INTERNAL_SECRET },
+    { internalSecret: env.INTERNAL_SECRET, runtime },
   );
   let unsubscribes: Unsubscribe[] = [];
   try {
@@ -82,8 +88,13 @@ export async function startRecommendationsService(
       url,
       settle: () => relay.flush(),
       async close() {
-        await relay.stop();
+        await drainHttpServer(app.getHttpServer(), env.SHUTDOWN_TIMEOUT_MS);
         await Promise.all(unsubscribes.map((unsubscribe) => unsubscribe()));
+        // What the last requests and messages committed goes out before the pool closes.
+        await relay
+          .flush()
+          .catch((error: unknown) => log.error({ err: String(error) }, 'outbox flush failed'));
+        await relay.stop();
         await app.close();
         await database.close();
       },

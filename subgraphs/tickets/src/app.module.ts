@@ -11,6 +11,7 @@ import {
 import { AvailabilityResolver, EventTicketsResolver } from './availability/availability.resolver.js';
 import { AvailabilityService } from './availability/availability.service.js';
 import { LiveAvailability } from './availability/live.js';
+import { TicketsMetrics } from './metrics.js';
 import { CancellationWorker } from './cancellations/cancellation.worker.js';
 import { CancellationsRepository } from './cancellations/cancellations.repository.js';
 import { CheckInRepository } from './check-in/check-in.repository.js';
@@ -106,9 +107,19 @@ class CoreModule {
         { provide: OUTBOX_KICK, useValue: options.outbox },
         { provide: PAYMENT_PROVIDER, useValue: options.payments },
         { provide: BREAKER_OPTIONS, useValue: options.breaker },
+        { provide: TicketsMetrics, useValue: new TicketsMetrics(options.runtime.metrics) },
         ...shared,
       ],
-      exports: [DB, CONFIG, LOGGER, OUTBOX_KICK, PAYMENT_PROVIDER, BREAKER_OPTIONS, ...shared],
+      exports: [
+        DB,
+        CONFIG,
+        LOGGER,
+        OUTBOX_KICK,
+        PAYMENT_PROVIDER,
+        BREAKER_OPTIONS,
+        TicketsMetrics,
+        ...shared,
+      ],
     };
   }
 }

@@ -33,6 +33,7 @@ export const ticketsEnvSchema = z
     NOTIFY_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(5_000),
     DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
     LOG_LEVEL: common.logLevel,
+    SHUTDOWN_TIMEOUT_MS: common.shutdownTimeoutMs,
   })
   .refine((env) => env.CHECKOUT_RECOVERY_AFTER_MS > env.PAYMENT_TIMEOUT_MS, {
     message: 'must be longer than PAYMENT_TIMEOUT_MS',

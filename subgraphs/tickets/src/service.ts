@@ -8,6 +8,7 @@ import {
   createLogger,
   createRuntime,
   createSubgraphApp,
+  drainHttpServer,
   listen,
   type Logger,
   type RunningService,
@@ -90,10 +91,15 @@ export async function startTicketsService(
     },
   });
   if (!deps.payments && env.NODE_ENV === 'production') log.warn('using the built-in test payment provider');
-  const runtime = createRuntime('tickets', log, [
-    { name: 'postgres', check: () => database.ping() },
-    { name: 'bus', check: () => deps.bus.ping() },
-  ]);
+  const runtime = createRuntime(
+    'tickets',
+    log,
+    [
+      { name: 'postgres', check: () => database.ping() },
+      { name: 'bus', check: () => deps.bus.ping() },
+    ],
+    { database },
+  );
   const app = await createSubgraphApp(
     TicketsAppModule.forRoot({
       env,
@@ -106,7 +112,7 @@ export async function startTicketsService(
       breaker: deps.breaker ?? {},
       ...(deps.notifier ? { notifier: deps.notifier } : {}),
     }),
-    { internalSecret: env.INTERNAL_SECRET },
+    { internalSecret: env.INTERNAL_SECRET, runtime },
   );
   const sweeper = app.get(Sweeper);
   const cancellations = app.get(CancellationWorker);
@@ -145,12 +151,15 @@ export async function startTicketsService(
     recoverCheckouts: () => recovery.recoverOnce(),
     dispatchNotifications: () => dispatcher.dispatchOnce(),
     async close() {
+      // Live subscribers (gateways) are told to reconnect elsewhere while requests finish.
+      await drainHttpServer(app.getHttpServer(), env.SHUTDOWN_TIMEOUT_MS, () => live.closeAll());
       await sweeper.stop();
       await cancellations.stop();
       await recovery.stop();
       await dispatcher.stop();
       for (const unsubscribe of unsubscribes) await unsubscribe();
-      live.closeAll();
+      // What the last requests and workers committed goes out before the pool closes.
+      await relay.flush().catch((error: unknown) => log.error({ err: String(error) }, 'outbox flush failed'));
       await relay.stop();
       await app.close();
       await database.close();

@@ -165,13 +165,16 @@ describe('refundOrder', () => {
 
 describe('checkInTicket', () => {
   it('checks a ticket in once, for the event`s organizer only', async () => {
-    const { eventId, tierId, organizer } = await eventWithTier(t);
+    const { eventId, tierId, organizer, organizerId } = await eventWithTier(t);
     const { order, token } = await purchase(t, eventId, tierId, 2);
     const code = order.tickets[0]!.code;
     expect(errorCodes(await t.call(CHECK_IN, { c: code }, await t.token(randomUUID(), ['ADMIN'])))).toEqual([
       'FORBIDDEN',
     ]);
     expect(errorCodes(await t.call(CHECK_IN, { c: code }, token))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await t.call(CHECK_IN, { c: code }, await t.token(organizerId)))).toEqual([
+      'FORBIDDEN',
+    ]);
     expect(errorCodes(await t.call(CHECK_IN, { c: code }))).toEqual(['UNAUTHENTICATED']);
     expect(errorCodes(await t.call(CHECK_IN, { c: 'no-such-code' }, organizer))).toEqual(['NOT_FOUND']);
     const ok = await t.call(CHECK_IN, { c: code }, organizer);

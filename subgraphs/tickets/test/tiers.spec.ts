@@ -80,6 +80,9 @@ describe('addTicketTier', () => {
       await t.token(randomUUID(), ['ORGANIZER']),
     );
     expect(errorCodes(other)).toEqual(['FORBIDDEN']);
+    // Owning the event is not enough without the ORGANIZER role.
+    const withoutRole = await t.call(ADD_TIER, { e: eventId, i: input() }, await t.token(organizerId));
+    expect(errorCodes(withoutRole)).toEqual(['FORBIDDEN']);
     expect(errorCodes(await t.call(ADD_TIER, { e: eventId, i: input() }))).toEqual(['UNAUTHENTICATED']);
     const [row] =
       await t.sql`select count(*)::int as n from tickets.ticket_tiers where event_id = ${eventId}`;

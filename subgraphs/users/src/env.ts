@@ -20,6 +20,7 @@ export const usersEnvSchema = z
       .default(30 * 86_400),
     DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
     LOG_LEVEL: common.logLevel,
+    SHUTDOWN_TIMEOUT_MS: common.shutdownTimeoutMs,
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_PRIVATE_KEY) {

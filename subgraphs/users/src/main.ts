@@ -1,10 +1,6 @@
-import { loadEnvOrExit } from '@marquee/env';
-import { closeOnSignals, createLogger } from '@marquee/subgraph-kit';
-import { usersEnvSchema } from './env.js';
-import { startUsersService } from './service.js';
+// The users subgraph as its own process. Tracing starts first: its instrumentation patches
+// modules as they load, so the service (Nest, express, ioredis...) is imported only after it.
+import { startTelemetry } from '@marquee/telemetry';
 
-const env = loadEnvOrExit(usersEnvSchema);
-const log = createLogger('users', env.LOG_LEVEL);
-const service = await startUsersService(env, { log });
-log.info({ url: service.url }, 'users subgraph listening');
-closeOnSignals(service, log);
+await startTelemetry({ serviceName: 'users' });
+await import('./standalone.js');

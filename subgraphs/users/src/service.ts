@@ -5,6 +5,7 @@ import {
   createLogger,
   createRuntime,
   createSubgraphApp,
+  drainHttpServer,
   listen,
   type Logger,
   type RunningService,
@@ -39,15 +40,19 @@ export async function startUsersService(env: UsersEnv, deps: UsersDeps = {}): Pr
   await runMigrations(database.sql, database.db, usersMigrations);
   const keys = await SigningKeys.load(env.JWT_PRIVATE_KEY);
   if (!env.JWT_PRIVATE_KEY) log.warn('JWT_PRIVATE_KEY not set: signing with a key generated for this run');
-  const runtime = createRuntime('users', log, [{ name: 'postgres', check: () => database.ping() }]);
+  const runtime = createRuntime('users', log, [{ name: 'postgres', check: () => database.ping() }], {
+    database,
+  });
   const app = await createSubgraphApp(UsersAppModule.forRoot({ env, database, keys, runtime }), {
     internalSecret: env.INTERNAL_SECRET,
+    runtime,
   });
   const url = await listen(app, deps.port ?? env.USERS_PORT, env.HOST);
   return {
     name: 'users',
     url,
     async close() {
+      await drainHttpServer(app.getHttpServer(), env.SHUTDOWN_TIMEOUT_MS);
       await app.close();
       await database.close();
     },

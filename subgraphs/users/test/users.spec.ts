@@ -147,7 +147,9 @@ describe('me, user and roles', () => {
     expect(errorCodes(await users.call(GRANT, { u: carol.user.id, r: 'ADMIN' }, carol.accessToken))).toEqual([
       'FORBIDDEN',
     ]);
-    expect(errorCodes(await users.call(GRANT, { u: carol.user.id, r: 'ADMIN' }))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await users.call(GRANT, { u: carol.user.id, r: 'ADMIN' }))).toEqual([
+      'UNAUTHENTICATED',
+    ]);
     expect(errorCodes(await users.call(GRANT, { u: carol.user.id, r: 'ROOT' }, admin.accessToken))).toEqual([
       'BAD_USER_INPUT',
     ]);
@@ -202,6 +204,7 @@ describe('API keys', () => {
     expect(errorCodes(await users.call(CREATE, { n: 'Partner' }, attendee.accessToken))).toEqual([
       'FORBIDDEN',
     ]);
+    expect(errorCodes(await users.call(CREATE, { n: 'Partner' }))).toEqual(['UNAUTHENTICATED']);
     expect(errorCodes(await users.call(CREATE, { n: 'Partner', r: 0 }, admin.accessToken))).toEqual([
       'BAD_USER_INPUT',
     ]);
@@ -219,6 +222,8 @@ describe('API keys', () => {
     expect(errorCodes(await users.call(REVOKE, { id: apiKey.id }, attendee.accessToken))).toEqual([
       'FORBIDDEN',
     ]);
+    expect(errorCodes(await users.call(REVOKE, { id: apiKey.id }))).toEqual(['UNAUTHENTICATED']);
+    expect(errorCodes(await users.call(`{ apiKeys { id } }`))).toEqual(['UNAUTHENTICATED']);
     expect((await users.call(REVOKE, { id: apiKey.id }, admin.accessToken)).data).toEqual({
       revokeApiKey: true,
     });

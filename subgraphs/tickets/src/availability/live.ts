@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { Inject, Injectable } from '@nestjs/common';
 import { PubSub } from 'graphql-subscriptions';
 import type { Bus, Unsubscribe } from '@marquee/bus';
-import { notFound, type Logger } from '@marquee/subgraph-kit';
+import { CLOSE_SERVICE_RESTART, notFound, type Logger } from '@marquee/subgraph-kit';
 import { canManage } from '../access.js';
 import type { TicketsContext } from '../context.js';
 import { EventDirectory } from '../event-directory/event-directory.service.js';
@@ -154,10 +154,11 @@ export class LiveAvailability {
     return () => this.sockets.delete(socket);
   }
 
+  /** On shutdown: 1012 "Service Restart", so the gateways' graphql-ws clients reconnect elsewhere. */
   closeAll() {
     for (const socket of this.sockets) {
       try {
-        socket.close(1001, 'Going away');
+        socket.close(CLOSE_SERVICE_RESTART, 'Service restart');
       } catch (error) {
         this.log.debug({ err: String(error) }, 'closing a websocket failed');
       }

@@ -11,6 +11,8 @@ export interface RecoveryRun {
   confirmed: number;
   failed: number;
   settled: number;
+  /** Claimed, but finished or held by another replica by the time it came up. */
+  skipped: number;
   errors: number;
 }
 
@@ -39,7 +41,7 @@ export class CheckoutRecovery {
       this.running = this.recoverOnce()
         .catch((error) => {
           this.log.error({ err: String(error) }, 'checkout recovery failed; will retry');
-          return { confirmed: 0, failed: 0, settled: 0, errors: 1 };
+          return { confirmed: 0, failed: 0, settled: 0, skipped: 0, errors: 1 };
         })
         .finally(() => (this.running = undefined));
     };
@@ -56,12 +58,16 @@ export class CheckoutRecovery {
 
   /** One pass over every open saga old enough to be abandoned. */
   async recoverOnce(): Promise<RecoveryRun> {
-    const run: RecoveryRun = { confirmed: 0, failed: 0, settled: 0, errors: 0 };
+    const run: RecoveryRun = { confirmed: 0, failed: 0, settled: 0, skipped: 0, errors: 0 };
     for (;;) {
       const orders = await this.repository.claimOpenSagas(BATCH, this.env.CHECKOUT_RECOVERY_AFTER_MS);
       for (const order of orders) {
         try {
-          run[await this.saga.recover(order)] += 1;
+          // A claim is a lease; the lock makes the work exclusive even if the lease runs out.
+          const outcome = await this.repository.exclusively(order.id, (current) =>
+            this.saga.recover(current),
+          );
+          run[outcome ?? 'skipped'] += 1;
         } catch (error) {
           // Left open (and claimed for a while): the next pass tries again.
           run.errors += 1;

@@ -7,6 +7,7 @@ import { PaymentGateway } from '../payments/payment-gateway.js';
 import { RefundPayments } from '../payments/refund-payments.js';
 import { DB, OUTBOX_KICK, type OutboxKick } from '../tokens.js';
 import { CheckoutRepository, type CompletionFacts } from './checkout.repository.js';
+import { TicketsMetrics } from '../metrics.js';
 import { SaleRepository } from './sale.repository.js';
 
 export type Completion = { order: OrderRow; tickets?: TicketRow[] } | { failed: string };
@@ -38,6 +39,7 @@ export class CheckoutSaga {
     private readonly refunds: RefundPayments,
     @Inject(DB) private readonly database: TicketsDatabase,
     @Inject(OUTBOX_KICK) private readonly outbox: OutboxKick,
+    private readonly metrics: TicketsMetrics,
   ) {}
 
   /**
@@ -47,11 +49,14 @@ export class CheckoutSaga {
   async complete(orderId: string, reference: string): Promise<Completion> {
     const sale = await retryingDeadlocks(() => this.sales.sell(orderId, reference));
     if (sale) {
+      this.metrics.sold(sale.tickets.length);
       this.outbox.kick();
       return sale;
     }
     // Not sold, nothing written: find out why under the same locks, and undo what must be.
+    let expired = 0;
     const result = await inTransaction(this.database.db, async (tx): Promise<Completion> => {
+      expired = 0; // a retried transaction starts over
       const facts = await this.repository.lockForCompletion(tx, orderId);
       if (!facts) throw new Error(`order ${orderId} does not exist`);
       const { order } = facts;
@@ -69,10 +74,12 @@ export class CheckoutSaga {
         const hold = { id: order.reservationId, eventId: order.eventId, items: facts.items };
         const outcome = reason === 'EVENT_CANCELLED' ? 'RELEASED' : 'EXPIRED';
         await this.inventory.releaseHolds(tx, [hold], { kind: outcome, status: outcome });
+        if (outcome === 'EXPIRED') expired = 1;
       }
       await this.repository.fail(tx, order.id, reason, { state: 'CHARGED', reference });
       return { failed: reason };
     });
+    this.metrics.expired(expired);
     this.outbox.kick();
     if ('failed' in result) await this.compensate(orderId);
     return result;
@@ -91,7 +98,7 @@ export class CheckoutSaga {
    */
   async recover(order: OrderRow): Promise<'confirmed' | 'failed' | 'settled'> {
     if (order.status === 'PENDING' && order.paymentState === 'CHARGED' && order.paymentReference) {
-      return 'order' in (await this.complete(order.id, order.paymentReference)) ? 'confirmed' : 'failed';
+      return this.recovered(await this.complete(order.id, order.paymentReference));
     }
     if (order.paymentState === 'CHARGED') {
       await this.compensate(order.id);
@@ -99,10 +106,10 @@ export class CheckoutSaga {
     }
     const charge = await this.payments.findCharge(order.id);
     if (order.status === 'PENDING') {
-      if (charge)
-        return 'order' in (await this.complete(order.id, charge.reference)) ? 'confirmed' : 'failed';
+      if (charge) return this.recovered(await this.complete(order.id, charge.reference));
       // Interrupted before any charge: nothing to give back, and the hold stays until it expires.
       await this.repository.fail(this.database.db, order.id, 'CHECKOUT_INTERRUPTED', { state: 'NONE' });
+      this.metrics.checkoutFailed('CHECKOUT_INTERRUPTED');
       return 'failed';
     }
     // FAILED with an UNKNOWN outcome (timeout, provider error): a late charge goes back.
@@ -113,5 +120,11 @@ export class CheckoutSaga {
       await this.repository.recordNoCharge(order.id);
     }
     return 'settled';
+  }
+
+  private recovered(completion: Completion): 'confirmed' | 'failed' {
+    if ('order' in completion) return 'confirmed';
+    this.metrics.checkoutFailed(completion.failed);
+    return 'failed';
   }
 }

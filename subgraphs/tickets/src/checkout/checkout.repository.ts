@@ -149,6 +149,30 @@ export class CheckoutRepository {
   }
 
   /**
+   * Runs `work` on the order's current row while this process holds a session advisory lock
+   * for it, so no other replica's recovery works the same order at the same time, however
+   * long `work` takes. Undefined when another replica holds it, or its saga is finished.
+   */
+  async exclusively<T>(orderId: string, work: (order: OrderRow) => Promise<T>): Promise<T | undefined> {
+    const reserved = await this.database.sql.reserve();
+    try {
+      const [lock] = await reserved`select pg_try_advisory_lock(hashtextextended(${orderId}, 77)) as locked`;
+      if (!lock?.locked) return undefined;
+      try {
+        const [current] = await this.database.db
+          .select()
+          .from(o)
+          .where(and(eq(o.id, orderId), schema.openSaga));
+        return current ? await work(current) : undefined;
+      } finally {
+        await reserved`select pg_advisory_unlock(hashtextextended(${orderId}, 77))`;
+      }
+    } finally {
+      reserved.release();
+    }
+  }
+
+  /**
    * Up to `limit` orders whose saga has work left and that nobody touched for `staleMs`;
    * claimed (updated_at bumped), so another replica's recovery leaves them alone meanwhile.
    */

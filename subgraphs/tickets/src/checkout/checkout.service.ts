@@ -12,6 +12,7 @@ import { reportedStatus } from '../reservations/reservations.service.js';
 import { CONFIG, DB } from '../tokens.js';
 import { CheckoutSaga } from './checkout-saga.js';
 import { CheckoutRepository } from './checkout.repository.js';
+import { conflictReason, TicketsMetrics } from '../metrics.js';
 
 /** Why an order FAILED; replaying its key gives the same CONFLICT again. */
 const FAILURES: Record<string, string> = {
@@ -49,9 +50,20 @@ export class CheckoutService {
     private readonly payments: PaymentGateway,
     @Inject(DB) private readonly database: TicketsDatabase,
     @Inject(CONFIG) private readonly env: TicketsEnv,
+    private readonly metrics: TicketsMetrics,
   ) {}
 
   async checkout(ctx: TicketsContext, reservationId: string, token: string, key: string): Promise<OrderRow> {
+    try {
+      return await this.attempt(ctx, reservationId, token, key);
+    } catch (error) {
+      const reason = conflictReason(error);
+      if (reason) this.metrics.checkoutFailed(reason);
+      throw error;
+    }
+  }
+
+  private async attempt(ctx: TicketsContext, reservationId: string, token: string, key: string) {
     const user = requireUser(ctx.caller);
     if (!isId(reservationId)) throw notFound('Reservation');
     checkKey(key);

@@ -12,6 +12,7 @@ import { inSalesWindow } from '../availability/availability.service.js';
 import { TiersRepository } from '../tiers/tiers.repository.js';
 import { CONFIG, DB, OUTBOX_KICK, type OutboxKick } from '../tokens.js';
 import type { TicketsEnv } from '../env.js';
+import { TicketsMetrics } from '../metrics.js';
 import { ReservationsRepository, type ReservationRow } from './reservations.repository.js';
 
 export interface ItemInput {
@@ -41,6 +42,7 @@ export class ReservationsService {
     @Inject(DB) private readonly database: TicketsDatabase,
     @Inject(CONFIG) private readonly env: TicketsEnv,
     @Inject(OUTBOX_KICK) private readonly outbox: OutboxKick,
+    private readonly metrics: TicketsMetrics,
   ) {}
 
   async reserve(ctx: TicketsContext, eventId: string, input: ItemInput[], key: string) {
@@ -83,18 +85,20 @@ export class ReservationsService {
       ]);
       if (entry?.status === 'CANCELLED') throw cancelled();
       if (!reservation) return undefined; // a concurrent request with this key won
-      await this.hold(tx, reservation, items, tiers, locked);
-      return reservation;
+      const expired = await this.hold(tx, reservation, items, tiers, locked);
+      return { reservation, expired };
     });
     if (!outcome) return replay((await this.repository.findByKey(user.id, key))!, hash);
+    this.metrics.expired(outcome.expired);
     this.outbox.kick();
-    return outcome;
+    return outcome.reservation;
   }
 
   /**
    * Inside the reservation's transaction, tiers locked: take the seats, all or nothing. Holds
    * that ran out but were not swept yet do not count: if seats are short, those on these
    * tiers are expired first (lazy expiry), so expiry never depends on a worker running.
+   * Returns how many holds it expired.
    */
   private async hold(
     tx: TicketsTx,
@@ -108,14 +112,14 @@ export class ReservationsService {
         const tier = locked.get(i.tierId)!;
         return tier.sold + tier.held - (freed.get(tier.id) ?? 0) + i.quantity > tier.capacity;
       });
-    let freed = new Map<string, number>();
-    if (shortOf(freed))
+    let freed = { seats: new Map<string, number>(), holds: 0 };
+    if (shortOf(freed.seats))
       freed = await this.expireStale(
         tx,
         reservation.eventId,
         items.map((i) => i.tierId),
       );
-    const short = shortOf(freed);
+    const short = shortOf(freed.seats);
     if (short) {
       const tier = locked.get(short.tierId)!;
       throw conflict(`Not enough seats left in ${tier.name}`, { reason: 'SOLD_OUT', tierId: tier.id });
@@ -143,6 +147,7 @@ export class ReservationsService {
       ),
       this.inventory.announce(tx, [reservation.eventId]),
     ]);
+    return freed.holds;
   }
 
   /**
@@ -162,7 +167,7 @@ export class ReservationsService {
     throw conflict(`Not enough seats left in ${tier.name}`, { reason: 'SOLD_OUT', tierId: tier.id });
   }
 
-  /** Expires the run-out holds on these tiers that nobody else has locked; seats freed per tier. */
+  /** Expires the run-out holds on these tiers that nobody else has locked: seats freed per tier. */
   private async expireStale(tx: TicketsTx, eventId: string, tierIds: string[]) {
     const stale = await this.repository.staleHoldsOnTiers(tx, eventId, tierIds, STALE_PER_HOLD);
     // Holds another transaction has locked (the sweeper, say) are left to it.
@@ -172,10 +177,10 @@ export class ReservationsService {
     );
     const expired = stale.filter((h) => expirable.has(h.id));
     await this.inventory.releaseHolds(tx, expired, { kind: 'EXPIRED', status: 'EXPIRED' });
-    const freed = new Map<string, number>();
+    const seats = new Map<string, number>();
     for (const item of expired.flatMap((h) => h.items))
-      freed.set(item.tierId, (freed.get(item.tierId) ?? 0) + item.quantity);
-    return freed;
+      seats.set(item.tierId, (seats.get(item.tierId) ?? 0) + item.quantity);
+    return { seats, holds: expired.length };
   }
 
   /** The owner only. HELD -> RELEASED; RELEASED again is a no-op; CONFIRMED or EXPIRED: CONFLICT. */
@@ -198,7 +203,10 @@ export class ReservationsService {
     });
     this.outbox.kick();
     if (result.status === 'RELEASED') return result;
-    if (result.status === 'EXPIRED') throw conflict('The hold has expired', { reason: 'HOLD_EXPIRED' });
+    if (result.status === 'EXPIRED') {
+      this.metrics.expired(1);
+      throw conflict('The hold has expired', { reason: 'HOLD_EXPIRED' });
+    }
     throw conflict('The reservation was already paid', { reason: 'RESERVATION_CONFIRMED' });
   }
 

@@ -5,6 +5,7 @@ import { inTransaction } from '../db/transaction.js';
 import { InventoryRepository } from '../inventory/inventory.repository.js';
 import { CONFIG, DB, LOGGER, OUTBOX_KICK, type OutboxKick } from '../tokens.js';
 import type { TicketsEnv } from '../env.js';
+import { TicketsMetrics } from '../metrics.js';
 import { ReservationsRepository } from './reservations.repository.js';
 
 const BATCH = 100;
@@ -26,6 +27,7 @@ export class Sweeper {
     @Inject(CONFIG) private readonly env: TicketsEnv,
     @Inject(OUTBOX_KICK) private readonly outbox: OutboxKick,
     @Inject(LOGGER) private readonly log: Logger,
+    private readonly metrics: TicketsMetrics,
   ) {}
 
   start() {
@@ -57,6 +59,7 @@ export class Sweeper {
         return holds.length;
       });
       total += count;
+      this.metrics.expired(count);
       if (count > 0) this.outbox.kick();
       if (count < BATCH) return total;
     }

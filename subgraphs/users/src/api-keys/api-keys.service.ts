@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { isAdmin, type Caller } from '@marquee/auth';
-import { badInput, forbidden, isId, notFound } from '@marquee/subgraph-kit';
+import type { Caller } from '@marquee/auth';
+import { badInput, isId, notFound } from '@marquee/subgraph-kit';
+import { requireAdmin } from '../access.js';
 import { ApiKeysRepository, type ApiKeyRow } from './api-keys.repository.js';
 
 /** Keys are 256 random bits, so a fast hash is enough to store them safely. */
@@ -16,7 +17,7 @@ export class ApiKeysService {
     name: string,
     rateLimitPerMinute: number,
   ): Promise<{ key: string; apiKey: ApiKeyRow }> {
-    if (!isAdmin(caller) || !caller.user) throw forbidden('Only an ADMIN can create API keys');
+    const admin = requireAdmin(caller, 'Only an ADMIN can create API keys');
     const trimmed = name.trim();
     if (trimmed.length === 0 || trimmed.length > 100)
       throw badInput('Name must be 1 to 100 characters', 'name');
@@ -28,13 +29,13 @@ export class ApiKeysService {
       name: trimmed,
       keyHash: hashApiKey(key),
       rateLimitPerMinute,
-      createdBy: caller.user.id,
+      createdBy: admin.id,
     });
     return { key, apiKey };
   }
 
   async list(caller: Caller): Promise<ApiKeyRow[]> {
-    if (!isAdmin(caller)) throw forbidden('Only an ADMIN can list API keys');
+    requireAdmin(caller, 'Only an ADMIN can list API keys');
     return this.repository.list();
   }
 
@@ -48,7 +49,7 @@ export class ApiKeysService {
   }
 
   async revoke(caller: Caller, id: string): Promise<boolean> {
-    if (!isAdmin(caller)) throw forbidden('Only an ADMIN can revoke API keys');
+    requireAdmin(caller, 'Only an ADMIN can revoke API keys');
     if (!isId(id) || !(await this.repository.revoke(id))) throw notFound('API key');
     return true;
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { isAdmin, ROLES, type Caller, type Role } from '@marquee/auth';
-import { badInput, forbidden, isId, notFound } from '@marquee/subgraph-kit';
+import { badInput, isId, notFound } from '@marquee/subgraph-kit';
+import { requireAdmin } from '../access.js';
 import type { UsersContext } from '../context.js';
 import { UsersRepository, type Account } from './users.repository.js';
 
@@ -29,7 +30,7 @@ export class UsersService {
   }
 
   async grantRole(caller: Caller, userId: string, role: Role): Promise<Account> {
-    if (!isAdmin(caller)) throw forbidden('Only an ADMIN can grant roles');
+    requireAdmin(caller, 'Only an ADMIN can grant roles');
     if (!ROLES.includes(role)) throw badInput('Unknown role', 'role');
     if (!isId(userId)) throw notFound('User');
     const updated = await this.repository.addRole(userId, role);

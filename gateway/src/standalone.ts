@@ -1,0 +1,12 @@
+import { loadEnvOrExit } from '@marquee/env';
+import { closeOnSignals, createLogger } from '@marquee/subgraph-kit';
+import { gatewayEnvSchema } from './env.js';
+import { startGateway } from './service.js';
+
+const env = loadEnvOrExit(gatewayEnvSchema);
+const log = createLogger('gateway', env.LOG_LEVEL);
+const gateway = await startGateway(env, { log });
+log.info({ url: gateway.url }, 'gateway listening');
+closeOnSignals(gateway, log, { timeoutMs: env.SHUTDOWN_TIMEOUT_MS });
+// SIGHUP re-reads the supergraph file (it is also polled, unless SUPERGRAPH_WATCH=false).
+process.on('SIGHUP', () => void gateway.reloadSupergraph());
