@@ -1,79 +1,135 @@
-import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { INTERNAL_HEADER, PARTNER_KEY_HEADER } from '@marquee/auth';
 import { currentRequest, REQUEST_ID_HEADER } from '@marquee/subgraph-kit';
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from './context.js';
-import type { SubgraphObserver } from './subgraph-metrics.js';
+import type { CallOutcome, SubgraphObserver } from './subgraph-metrics.js';
+import {
+  BreakerOpenError,
+  ResponseMemory,
+  SubgraphTransport,
+  type RawResponse,
+} from './transport/subgraph-transport.js';
 
-type FetcherResponse = Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0];
+type GatewayResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
+
+export interface DataSourceOptions {
+  url: string;
+  internalSecret: string;
+  timeoutMs: number;
+  breakerResetMs: number;
+  connections: number;
+  memory: ResponseMemory;
+  observer?: SubgraphObserver;
+}
 
 /**
- * Every subgraph call carries the internal credential (subgraphs refuse calls without it),
- * the caller's own access token, which each subgraph verifies again for itself, and the
- * request's id (its log lines there carry the same one). Trace context travels in the
- * traceparent header, set by the fetch instrumentation when tracing is on.
+ * How the gateway calls one subgraph. Every call carries the internal credential (subgraphs
+ * refuse calls without it), the caller's own access token (which each subgraph verifies
+ * again), the partner key id and the request id; trace context goes in the traceparent header
+ * the undici instrumentation adds when tracing is on. The HTTP work is SubgraphTransport's.
  */
-export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(
-    url: string,
-    private readonly internalSecret: string,
-    private readonly timeoutMs: number,
-    private readonly observer?: SubgraphObserver,
-  ) {
-    super({
-      url,
-      // Node's own fetch (undici, keep-alive pools) with a deadline per subgraph call.
-      fetcher: ((input: string, init?: RequestInit) => {
-        const call = fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-        return observer ? observer.fetch(call) : call;
-      }) as never,
+export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
+  private readonly transport: SubgraphTransport;
+
+  constructor(private readonly options: DataSourceOptions) {
+    this.transport = new SubgraphTransport({
+      url: options.url,
+      timeoutMs: options.timeoutMs,
+      breakerResetMs: options.breakerResetMs,
+      connections: options.connections,
+      memory: options.memory,
+      ...(options.observer ? { onBreakerState: (state) => options.observer!.breakerState(state) } : {}),
     });
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
-    const headers = request.http!.headers;
-    headers.set(INTERNAL_HEADER, this.internalSecret);
-    if (context?.authorization) headers.set('authorization', context.authorization);
-    if (context?.partnerKeyId) headers.set(PARTNER_KEY_HEADER, context.partnerKeyId);
+  async process({
+    request,
+    context,
+  }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayResponse> {
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      [INTERNAL_HEADER]: this.options.internalSecret,
+    };
+    if (context?.authorization) headers.authorization = context.authorization;
+    if (context?.partnerKeyId) headers[PARTNER_KEY_HEADER] = context.partnerKeyId;
     const requestId = currentRequest()?.requestId;
-    if (requestId) headers.set(REQUEST_ID_HEADER, requestId);
+    if (requestId) headers[REQUEST_ID_HEADER] = requestId;
+    const body = JSON.stringify({
+      query: request.query,
+      variables: request.variables,
+      ...(request.operationName ? { operationName: request.operationName } : {}),
+    });
+    // Identical reads may share an answer; the key names everything the answer depends on.
+    const mutation = /^\s*mutation\b/.test(request.query ?? '');
+    const cacheKey = mutation
+      ? undefined
+      : `${this.options.url}\n${headers.authorization ?? ''}\n${headers[PARTNER_KEY_HEADER] ?? ''}\n${body}`;
+
+    const done = this.options.observer?.start();
+    let raw: RawResponse;
+    try {
+      raw = await this.transport.post(headers, body, cacheKey);
+    } catch (error) {
+      done?.(outcomeOf(error));
+      throw unavailable(error, this.options.timeoutMs);
+    }
+    done?.(raw.status < 300 ? 'ok' : 'http');
+    const parsed = parse(raw);
+    if (raw.status >= 300) throw refusal(raw, parsed);
+    if (!parsed) throw unavailable(new Error('not JSON'), this.options.timeoutMs);
+    this.options.observer?.graphqlErrors(parsed.errors?.length ?? 0);
+    return parsed;
   }
 
-  override didReceiveResponse<T>(options: { response: T & { errors?: readonly unknown[] } }): T {
-    this.observer?.graphqlErrors(options.response.errors?.length ?? 0);
-    return options.response;
+  close() {
+    return this.transport.close();
   }
+}
 
-  /**
-   * A subgraph refusing a request (HTTP 4xx, e.g. a variable its own scalar rejects) answers
-   * GraphQL errors with a code: pass the first on as it is, rather than Apollo's bare
-   * "400: Bad Request" (which has no code and would be masked as an internal error).
-   */
-  override async errorFromResponse(response: FetcherResponse) {
-    const error = await super.errorFromResponse(response);
-    const body = (error.extensions.response as { body?: unknown } | undefined)?.body;
-    const [first] =
-      ((body as { errors?: unknown } | undefined)?.errors as
-        { message?: unknown; extensions?: { code?: unknown } }[] | undefined) ?? [];
-    const code = first?.extensions?.code;
-    if (response.status >= 500 || typeof code !== 'string' || typeof first?.message !== 'string')
-      return error;
+function parse(raw: RawResponse): GatewayResponse | undefined {
+  try {
+    const body = JSON.parse(raw.text) as unknown;
+    return body && typeof body === 'object' && !Array.isArray(body) ? (body as GatewayResponse) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function outcomeOf(error: unknown): CallOutcome {
+  if (error instanceof BreakerOpenError) return 'breaker';
+  const code = (error as { code?: string }).code ?? '';
+  const name = (error as { name?: string }).name ?? '';
+  return /Timeout/.test(code) || /Timeout/.test(name) ? 'timeout' : 'network';
+}
+
+/** A subgraph that is down, slow or behind an open breaker: SERVICE_UNAVAILABLE for its part. */
+function unavailable(error: unknown, timeoutMs: number): GraphQLError {
+  const outcome = outcomeOf(error);
+  const message =
+    outcome === 'timeout'
+      ? `A service did not answer within ${timeoutMs} ms`
+      : outcome === 'breaker'
+        ? 'A service is unavailable (circuit open); retry shortly'
+        : 'A service is unavailable';
+  return new GraphQLError(message, {
+    extensions: { code: 'SERVICE_UNAVAILABLE' },
+    originalError: error as Error,
+  });
+}
+
+/**
+ * A subgraph refusing a request (HTTP 4xx, e.g. a variable its own scalar rejects) answers
+ * GraphQL errors with a code: pass the first on as it is. Anything else is unavailability.
+ */
+function refusal(raw: RawResponse, parsed: GatewayResponse | undefined): GraphQLError {
+  const [first] = parsed?.errors ?? [];
+  const code = first?.extensions?.code;
+  if (raw.status < 500 && typeof code === 'string' && typeof first?.message === 'string') {
     return new GraphQLError(first.message, { extensions: { ...first.extensions, code } });
   }
-
-  /** A subgraph that does not answer (in time) is SERVICE_UNAVAILABLE for its part of the data. */
-  override didEncounterError(error: Error): never {
-    if (error instanceof GraphQLError) throw error;
-    const name = (error as { name?: string }).name;
-    if (name === 'TimeoutError' || name === 'AbortError') {
-      throw new GraphQLError(`A service did not answer within ${this.timeoutMs} ms`, {
-        extensions: { code: 'SERVICE_UNAVAILABLE' },
-        originalError: error,
-      });
-    }
-    throw new GraphQLError('A service is unavailable', {
-      extensions: { code: 'SERVICE_UNAVAILABLE' },
-      originalError: error,
-    });
-  }
+  return new GraphQLError(`A service answered ${raw.status}`, {
+    extensions: { code: 'SERVICE_UNAVAILABLE' },
+  });
 }

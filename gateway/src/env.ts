@@ -31,6 +31,16 @@ export const gatewayEnvSchema = z.object({
   HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).default(65_000),
   /** Per-subgraph request timeout. */
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** An open circuit to a failing subgraph lets one call probe it again after this long. */
+  SUBGRAPH_BREAKER_RESET_MS: z.coerce.number().int().min(100).default(2_000),
+  /** Keep-alive connections per subgraph. */
+  SUBGRAPH_CONNECTIONS: z.coerce.number().int().min(1).max(1_024).default(64),
+  /**
+   * Identical reads (same document, variables and caller) within this many ms share one
+   * subgraph answer; never more than SUBSCRIPTION_COALESCE_MS, so no answer is older than one
+   * subscription tick. 0: only requests in flight at the same moment are shared.
+   */
+  SUBGRAPH_CACHE_TTL_MS: z.coerce.number().int().min(0).default(100),
   /** A burst of changes reaches each subscriber at most once per this many ms (the last always). */
   SUBSCRIPTION_COALESCE_MS: z.coerce.number().int().min(0).max(10_000).default(100),
   /** Shared APQ cache and rate-limit counters across gateway replicas; in memory without it. */

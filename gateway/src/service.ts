@@ -24,6 +24,7 @@ import {
 } from '@marquee/subgraph-kit';
 import { buildContext, type GatewayContext } from './context.js';
 import { SubgraphDataSource } from './data-source.js';
+import { ResponseMemory } from './transport/subgraph-transport.js';
 import { operationGuard } from './plugins/operation-guard.js';
 import { mountPlayground } from './playground/mount.js';
 import { createAdmission } from './admission/index.js';
@@ -67,6 +68,8 @@ export async function startGateway(env: GatewayEnv, deps: GatewayDeps = {}): Pro
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
   const routed = new Map<string, string>();
   const dataSources = new Map<string, SubgraphDataSource>();
+  // Answers to identical reads, kept for one subscription tick at most (see SubgraphTransport).
+  const recentAnswers = new ResponseMemory(Math.min(env.SUBGRAPH_CACHE_TTL_MS, env.SUBSCRIPTION_COALESCE_MS));
   const runtime = createRuntime('gateway', log, [
     { name: 'subgraphs', check: () => subgraphsHealthy([...routed.values()]) },
   ]);
@@ -76,12 +79,15 @@ export async function startGateway(env: GatewayEnv, deps: GatewayDeps = {}): Pro
     buildService: ({ name, url }) => {
       const target = urls[name] ?? url!;
       routed.set(name, target);
-      const source = new SubgraphDataSource(
-        target,
-        env.INTERNAL_SECRET,
-        env.SUBGRAPH_TIMEOUT_MS,
-        observeSubgraph(name),
-      );
+      const source = new SubgraphDataSource({
+        url: target,
+        internalSecret: env.INTERNAL_SECRET,
+        timeoutMs: env.SUBGRAPH_TIMEOUT_MS,
+        breakerResetMs: env.SUBGRAPH_BREAKER_RESET_MS,
+        connections: env.SUBGRAPH_CONNECTIONS,
+        memory: recentAnswers,
+        observer: observeSubgraph(name),
+      });
       dataSources.set(name, source);
       return source;
     },
@@ -158,6 +164,7 @@ export async function startGateway(env: GatewayEnv, deps: GatewayDeps = {}): Pro
       await app.close();
       await server.stop();
       await admission.close();
+      await Promise.all([...dataSources.values()].map((source) => source.close()));
     },
   };
 }

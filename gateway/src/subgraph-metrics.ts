@@ -1,11 +1,14 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+export type CallOutcome = 'ok' | 'http' | 'timeout' | 'network' | 'breaker';
 
 /** How one subgraph's calls went, as its data source reports them. */
 export interface SubgraphObserver {
-  /** Wraps one fetch: latency, and a failed or non-2xx call as an error. */
-  fetch(call: Promise<Response>): Promise<Response>;
+  /** Starts timing one call; the returned function records how it ended. */
+  start(): (outcome: CallOutcome) => void;
   /** A response that carried GraphQL errors (NOT_FOUND, FORBIDDEN, ... count too). */
   graphqlErrors(count: number): void;
+  breakerState(state: 'closed' | 'half-open' | 'open'): void;
 }
 
 /** Subgraph call latency and errors at the gateway, per subgraph, on /metrics. */
@@ -19,30 +22,33 @@ export function subgraphMetrics(registry: Registry): (subgraph: string) => Subgr
   });
   const errors = new Counter({
     name: 'gateway_subgraph_request_errors_total',
-    help: 'Failed subgraph calls: timeout, network (refused, reset), http (non-2xx), graphql (errors in the response)',
+    help: 'Failed subgraph calls: timeout, network (refused, reset), http (non-2xx), breaker (not sent: circuit open), graphql (errors in the response)',
     labelNames: ['subgraph', 'kind'],
     registers: [registry],
   });
-  return (subgraph) => ({
-    async fetch(call) {
-      const stop = duration.startTimer({ subgraph });
-      try {
-        const response = await call;
-        if (!response.ok) errors.inc({ subgraph, kind: 'http' });
-        return response;
-      } catch (error) {
-        const name = (error as { name?: string }).name;
-        errors.inc({
-          subgraph,
-          kind: name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'network',
-        });
-        throw error;
-      } finally {
-        stop();
-      }
-    },
-    graphqlErrors(count) {
-      if (count > 0) errors.inc({ subgraph, kind: 'graphql' }, count);
-    },
+  const breaker = new Gauge({
+    name: 'gateway_subgraph_breaker_state',
+    help: 'Circuit breaker per subgraph: 0 closed, 1 half-open, 2 open',
+    labelNames: ['subgraph'],
+    registers: [registry],
   });
+  const states = { closed: 0, 'half-open': 1, open: 2 } as const;
+  return (subgraph) => {
+    breaker.set({ subgraph }, 0);
+    return {
+      start() {
+        const stop = duration.startTimer({ subgraph });
+        return (outcome) => {
+          if (outcome !== 'breaker') stop();
+          if (outcome !== 'ok') errors.inc({ subgraph, kind: outcome });
+        };
+      },
+      graphqlErrors(count) {
+        if (count > 0) errors.inc({ subgraph, kind: 'graphql' }, count);
+      },
+      breakerState(state) {
+        breaker.set({ subgraph }, states[state]);
+      },
+    };
+  };
 }
