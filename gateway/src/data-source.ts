@@ -4,6 +4,7 @@ import { currentRequest, REQUEST_ID_HEADER } from '@marquee/subgraph-kit';
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from './context.js';
 import type { CallOutcome, SubgraphObserver } from './subgraph-metrics.js';
+import { fetchEntities } from './transport/entity-memory.js';
 import {
   BreakerOpenError,
   ResponseMemory,
@@ -56,21 +57,33 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     if (context?.partnerKeyId) headers[PARTNER_KEY_HEADER] = context.partnerKeyId;
     const requestId = currentRequest()?.requestId;
     if (requestId) headers[REQUEST_ID_HEADER] = requestId;
-    const body = JSON.stringify({
-      query: request.query,
-      variables: request.variables,
-      ...(request.operationName ? { operationName: request.operationName } : {}),
-    });
-    // Identical reads may share an answer; the key names everything the answer depends on.
+    // Reads may share answers; the scope names everything an answer depends on but the body.
     const mutation = /^\s*mutation\b/.test(request.query ?? '');
-    const cacheKey = mutation
+    const scope = mutation
       ? undefined
-      : `${this.options.url}\n${headers.authorization ?? ''}\n${headers[PARTNER_KEY_HEADER] ?? ''}\n${body}`;
+      : `${this.options.url}\n${headers.authorization ?? ''}\n${headers[PARTNER_KEY_HEADER] ?? ''}`;
+    const send = (variables: Record<string, unknown> | undefined) =>
+      this.send(headers, request.query ?? '', variables, request.operationName, scope);
+    const representations = request.variables?.representations;
+    if (scope !== undefined && this.options.memory.ttlMs > 0 && Array.isArray(representations)) {
+      const variables = { ...request.variables, representations };
+      return fetchEntities(this.options.memory, scope, request.query ?? '', variables, send);
+    }
+    return send(request.variables);
+  }
 
+  private async send(
+    headers: Record<string, string>,
+    query: string,
+    variables: Record<string, unknown> | undefined,
+    operationName: string | undefined,
+    scope: string | undefined,
+  ): Promise<GatewayResponse> {
+    const body = JSON.stringify({ query, variables, ...(operationName ? { operationName } : {}) });
     const done = this.options.observer?.start();
     let raw: RawResponse;
     try {
-      raw = await this.transport.post(headers, body, cacheKey);
+      raw = await this.transport.post(headers, body, scope === undefined ? undefined : `${scope}\n${body}`);
     } catch (error) {
       done?.(outcomeOf(error));
       throw unavailable(error, this.options.timeoutMs);

@@ -8,36 +8,50 @@ export interface RawResponse {
   text: string;
 }
 
-/** Recent answers of every subgraph, shared so one mutation anywhere empties all of it. */
+/**
+ * Recent answers of every subgraph, shared so one mutation anywhere empties all of it: whole
+ * responses by request body, and single entities (as JSON text, so no caller can alter them)
+ * by representation.
+ */
 export class ResponseMemory {
-  private readonly entries = new Map<string, { until: number; response: RawResponse }>();
+  private readonly entries = new Map<string, { until: number; value: RawResponse | string }>();
   /** Bumped by every write, so reads begun before it are neither remembered nor joined. */
   generation = 0;
 
   constructor(readonly ttlMs: number) {}
 
   get(key: string): RawResponse | undefined {
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    if (entry.until > Date.now()) return entry.response;
-    this.entries.delete(key);
-    return undefined;
+    const value = this.lookup(key);
+    return typeof value === 'object' ? value : undefined;
   }
 
-  set(key: string, response: RawResponse) {
+  getEntity(key: string): string | undefined {
+    const value = this.lookup(key);
+    return typeof value === 'string' ? value : undefined;
+  }
+
+  set(key: string, value: RawResponse | string) {
     if (this.ttlMs <= 0) return;
-    this.entries.set(key, { until: Date.now() + this.ttlMs, response });
+    this.entries.set(key, { until: Date.now() + this.ttlMs, value });
     // Bounded: entries older than the window are worthless anyway.
-    if (this.entries.size > 10_000) {
+    if (this.entries.size > 50_000) {
       const now = Date.now();
       for (const [k, v] of this.entries) if (v.until <= now) this.entries.delete(k);
-      if (this.entries.size > 10_000) this.entries.clear();
+      if (this.entries.size > 50_000) this.entries.clear();
     }
   }
 
   clear() {
     this.generation++;
     this.entries.clear();
+  }
+
+  private lookup(key: string): RawResponse | string | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (entry.until > Date.now()) return entry.value;
+    this.entries.delete(key);
+    return undefined;
   }
 }
 

@@ -15,6 +15,8 @@ export interface Catalogue {
   cities: string[];
 }
 
+const PAGE_SIZES = [12, 13, 14, 15, 16, 17, 18, 19, 20];
+
 export function benchOperations(catalogue: Catalogue): BenchOperation[] {
   const filters = [
     undefined,
@@ -33,10 +35,12 @@ export function benchOperations(catalogue: Catalogue): BenchOperation[] {
   }
 }`,
       identical: { first: 20 },
-      varied: [
-        ...catalogue.cursors.map((after) => ({ first: 20, after })),
-        ...filters.map((filter) => ({ first: 20, ...(filter ? { filter } : {}) })),
-      ],
+      // Page sizes x cursors and filters: hundreds of distinct requests, so that a body recurs
+      // far less often than any deduplication or one-tick memory could reuse it.
+      varied: PAGE_SIZES.flatMap((first) => [
+        ...catalogue.cursors.map((after) => ({ first, after })),
+        ...filters.map((filter) => ({ first, ...(filter ? { filter } : {}) })),
+      ]),
     },
     {
       name: 'single-subgraph',
@@ -53,7 +57,9 @@ export function benchOperations(catalogue: Catalogue): BenchOperation[] {
   }
 }`,
       identical: { first: 5 },
-      varied: filters.map((filter) => ({ first: 5, ...(filter ? { filter } : {}) })),
+      varied: [3, 4, 5, 6, 7].flatMap((first) =>
+        filters.map((filter) => ({ first, ...(filter ? { filter } : {}) })),
+      ),
     },
   ];
 }

@@ -19,6 +19,18 @@ const DURATION = Number(process.env.BENCH_DURATION_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP = Math.max(5, Number(process.env.BENCH_WARMUP_SECONDS ?? 5));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const ALL_GATEWAYS = ['marquee', 'marquee-no-memory', 'stock', 'hive'] as const;
+type Gateway = (typeof ALL_GATEWAYS)[number];
+// Narrowing for profiling sessions, e.g. BENCH_TARGETS=marquee BENCH_OPERATIONS=deep BENCH_PATTERNS=varied.
+const only = (name: string) => process.env[name]?.split(',').filter(Boolean);
+const GATEWAYS = ALL_GATEWAYS.filter((g) => only('BENCH_TARGETS')?.includes(g) ?? true);
+const PATTERNS = (['identical', 'varied'] as const).filter(
+  (p) => only('BENCH_PATTERNS')?.includes(p) ?? true,
+);
+// BENCH_CPU_PROF_DIR: the Marquee gateway writes a V8 CPU profile there when it exits.
+const PROFILE = process.env.BENCH_CPU_PROF_DIR
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
+  : [];
 const here = fileURLToPath(new URL('.', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const pin = cpus().length >= 2;
@@ -29,7 +41,9 @@ const { stack, databaseUrl, stop } = await benchStack();
 await seedDemo({ gatewayUrl: stack.gatewayUrl, databaseUrl, nodeEnv: 'development' });
 await stack.settle();
 const catalogue = await readCatalogue(new ApiClient(stack.gatewayUrl));
-const operations = benchOperations(catalogue);
+const operations = benchOperations(catalogue).filter(
+  (o) => only('BENCH_OPERATIONS')?.includes(o.name) ?? true,
+);
 
 // One supergraph file for everyone, routed to this run's subgraphs.
 const dir = mkdtempSync(join(tmpdir(), 'marquee-bench-gateway-'));
@@ -45,18 +59,34 @@ writeFileSync(
   `export const gatewayConfig = { propagateHeaders: { fromClientToSubgraphs: () => ({ 'x-marquee-internal': ${JSON.stringify(stack.internalSecret)} }) } };\n`,
 );
 
-const ports = { marquee: await freePort(), stock: await freePort(), hive: await freePort() };
-const gateways: Record<keyof typeof ports, ChildProcess> = {
-  marquee: start(pinned(0, [process.execPath, `${repoRoot}gateway/dist/main.js`]), {
-    NODE_ENV: 'development',
-    LOG_LEVEL: 'warn',
-    HOST: '127.0.0.1',
-    GATEWAY_PORT: String(ports.marquee),
-    SUPERGRAPH_PATH: supergraphPath,
-    INTERNAL_SECRET: stack.internalSecret,
-    JWKS_URL: stack.urls.users.replace('/graphql', '/.well-known/jwks.json'),
-    RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000000',
-  }),
+const ports = {
+  marquee: await freePort(),
+  'marquee-no-memory': await freePort(),
+  stock: await freePort(),
+  hive: await freePort(),
+};
+const marqueeEnv = (port: number, extra: Record<string, string> = {}) => ({
+  NODE_ENV: 'development',
+  LOG_LEVEL: 'warn',
+  HOST: '127.0.0.1',
+  GATEWAY_PORT: String(port),
+  SUPERGRAPH_PATH: supergraphPath,
+  INTERNAL_SECRET: stack.internalSecret,
+  JWKS_URL: stack.urls.users.replace('/graphql', '/.well-known/jwks.json'),
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000000',
+  ...extra,
+});
+const gateways: Record<Gateway, ChildProcess> = {
+  marquee: start(
+    pinned(0, [process.execPath, ...PROFILE, `${repoRoot}gateway/dist/main.js`]),
+    marqueeEnv(ports.marquee),
+  ),
+  // The same gateway without its one-tick response memory (in-flight deduplication stays):
+  // what every request costs when no recent answer can be reused.
+  'marquee-no-memory': start(
+    pinned(0, [process.execPath, `${repoRoot}gateway/dist/main.js`]),
+    marqueeEnv(ports['marquee-no-memory'], { SUBGRAPH_CACHE_TTL_MS: '0' }),
+  ),
   stock: start(
     pinned(0, [
       process.execPath,
@@ -83,12 +113,14 @@ const gateways: Record<keyof typeof ports, ChildProcess> = {
     {},
   ),
 };
-const urls = {
+const urls: Record<Gateway, string> = {
   marquee: `http://127.0.0.1:${ports.marquee}/graphql`,
+  'marquee-no-memory': `http://127.0.0.1:${ports['marquee-no-memory']}/graphql`,
   stock: `http://127.0.0.1:${ports.stock}/`,
   hive: `http://127.0.0.1:${ports.hive}/graphql`,
 };
-for (const [name, url] of Object.entries(urls)) await waitUntilServing(name, url);
+const chosen = GATEWAYS.map((g) => [g, urls[g]] as const);
+for (const [name, url] of chosen) await waitUntilServing(name, url);
 
 const load = spawn(...pinned(1, [process.execPath, join(here, 'gateway-load.js')]), {
   stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -103,16 +135,16 @@ const drive = (url: string, bodies: string[], seconds: number, headers: Record<s
 
 // Every gateway must answer every operation correctly before anything is measured.
 for (const operation of operations) {
-  for (const [name, url] of Object.entries(urls)) await assertAnswers(name, url, operation);
+  for (const [name, url] of chosen) await assertAnswers(name, url, operation);
 }
-for (const url of Object.values(urls)) await drive(url, bodiesOf(operations[0]!, 'varied'), WARMUP);
+for (const [, url] of chosen) await drive(url, bodiesOf(operations[0]!, 'varied'), WARMUP);
 
 const results: Row[] = [];
 for (let round = 0; round < ROUNDS; round++) {
   for (const operation of operations) {
-    for (const pattern of ['identical', 'varied'] as const) {
+    for (const pattern of PATTERNS) {
       const bodies = bodiesOf(operation, pattern);
-      for (const gateway of ['marquee', 'stock', 'hive'] as const) {
+      for (const gateway of GATEWAYS) {
         const rss = sampleRss(gateways[gateway].pid!);
         const result = await drive(urls[gateway], bodies, DURATION);
         results.push({
@@ -159,7 +191,7 @@ interface Row extends LoadResult {
   round: number;
   operation: string;
   pattern: 'identical' | 'varied';
-  target: 'marquee' | 'stock' | 'hive' | 'direct';
+  target: Gateway | 'direct';
   peakRssMb: number | null;
 }
 
@@ -189,10 +221,17 @@ function summarise(rows: Row[]) {
   for (const [operation, patterns] of Object.entries(table)) {
     for (const [pattern, cells] of Object.entries(patterns)) {
       const key = `${operation}/${pattern}`;
-      ratios[`${key}: marquee/hive rps`] = round2(cells.marquee!.rps / cells.hive!.rps);
-      ratios[`${key}: marquee/stock rps`] = round2(cells.marquee!.rps / cells.stock!.rps);
-      ratios[`${key}: marquee/hive p99`] = round2(cells.marquee!.p99Ms / cells.hive!.p99Ms);
-      if (cells.direct) ratios[`${key}: marquee/direct rps`] = round2(cells.marquee!.rps / cells.direct.rps);
+      // Ratios of each Marquee variant to each peer that ran.
+      for (const ours of ['marquee', 'marquee-no-memory'] as const) {
+        const mine = cells[ours];
+        if (!mine) continue;
+        for (const peer of ['hive', 'stock', 'direct'] as const) {
+          const theirs = cells[peer];
+          if (!theirs) continue;
+          ratios[`${key}: ${ours}/${peer} rps`] = round2(mine.rps / theirs.rps);
+          if (peer === 'hive') ratios[`${key}: ${ours}/${peer} p99`] = round2(mine.p99Ms / theirs.p99Ms);
+        }
+      }
     }
   }
   return {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, eq, gt, gte, inArray, isNotNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { anyUuid, prepared } from '@marquee/db';
 import { schema, type EventsDatabase } from '../db/database.js';
 import { SEARCH_CONFIG } from '../db/schema.js';
 import { DB } from '../tokens.js';
@@ -33,12 +34,16 @@ export class DiscoveryRepository {
 
   /** `limit + 1` rows, so the caller learns whether another page exists. */
   page(filter: EventSearch, limit: number, after: EventCursor | undefined): Promise<EventRow[]> {
-    return this.database.db
-      .select(eventColumns)
-      .from(events)
-      .where(and(...catalogue(filter), after ? afterCursor(after) : undefined))
-      .orderBy(asc(events.startsAt), asc(events.id))
-      .limit(limit + 1);
+    // Prepared: one statement text per combination of filters, planned once per connection.
+    return prepared(
+      'events.page',
+      this.database.db
+        .select(eventColumns)
+        .from(events)
+        .where(and(...catalogue(filter), after ? afterCursor(after) : undefined))
+        .orderBy(asc(events.startsAt), asc(events.id))
+        .limit(limit + 1),
+    );
   }
 
   async count(filter: EventSearch): Promise<number> {
@@ -79,11 +84,14 @@ export class DiscoveryRepository {
           and (r.after_id is null or (${events.startsAt}, ${events.id}) > (r.after_starts, r.after_id))`,
       )
       .as('ranked');
-    const rows = await this.database.db
-      .select()
-      .from(ranked)
-      .where(sql`${ranked.rn} <= ${ranked.lim}`)
-      .orderBy(asc(ranked.idx), asc(ranked.rn));
+    const rows = await prepared(
+      'events.organized-pages',
+      this.database.db
+        .select()
+        .from(ranked)
+        .where(sql`${ranked.rn} <= ${ranked.lim}`)
+        .orderBy(asc(ranked.idx), asc(ranked.rn)),
+    );
     const pages = requests.map((): EventRow[] => []);
     for (const { idx, lim: _lim, rn: _rn, ...event } of rows) pages[idx]!.push(event);
     return pages;
@@ -98,7 +106,7 @@ export class DiscoveryRepository {
         visible: sql<number>`(count(*) filter (where ${events.status} <> 'DRAFT'))::int`,
       })
       .from(events)
-      .where(inArray(events.organizerId, [...organizerIds]))
+      .where(anyUuid(events.organizerId, organizerIds))
       .groupBy(events.organizerId);
     return new Map(rows.map(({ organizerId, ...count }) => [organizerId, count]));
   }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import { eq, getTableColumns, sql } from 'drizzle-orm';
+import { anyUuid } from '@marquee/db';
 import { appendToOutbox } from '@marquee/bus';
 import { schema, type EventsDatabase, type EventsDb } from '../db/database.js';
 import { DB } from '../tokens.js';
@@ -23,17 +24,23 @@ const events = schema.eventsTable;
 /** Reads by id and the writes of the event lifecycle; each write bumps `version`. */
 @Injectable()
 export class EventsRepository {
-  constructor(@Inject(DB) private readonly database: EventsDatabase) {}
+  /** Built once: the loaders' hottest read skips query building too. */
+  private readonly byIds;
+
+  constructor(@Inject(DB) private readonly database: EventsDatabase) {
+    this.byIds = database.db
+      .select(eventColumns)
+      .from(events)
+      .where(anyUuid(events.id, sql.placeholder('ids')))
+      .prepare('events.by-ids');
+  }
 
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.database.db.transaction(work);
   }
 
   findByIds(ids: readonly string[]): Promise<EventRow[]> {
-    return this.database.db
-      .select(eventColumns)
-      .from(events)
-      .where(inArray(events.id, [...ids]));
+    return this.byIds.execute({ ids: [...ids] });
   }
 
   /** The event, locked until the transaction ends: changes to one event are serialised. */

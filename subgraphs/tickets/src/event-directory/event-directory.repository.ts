@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { EventChanged } from '@marquee/bus';
 import { schema, type Executor, type TicketsDatabase, type TicketsTx } from '../db/database.js';
-import { prepared } from '../db/prepared.js';
+import { prepared } from '@marquee/db';
 import { DB } from '../tokens.js';
 
 export type DirectoryEntry = typeof schema.eventDirectory.$inferSelect;

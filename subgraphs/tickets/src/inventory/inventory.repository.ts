@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { Topics, type AvailabilityChanged } from '@marquee/bus';
 import { schema, type TicketsTx } from '../db/database.js';
-import { prepared } from '../db/prepared.js';
+import { prepared } from '@marquee/db';
 
 export type TierRow = typeof schema.ticketTiers.$inferSelect;
 export type LedgerKind = (typeof schema.ledgerKindEnum.enumValues)[number];

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { schema, type TicketsDatabase } from '../db/database.js';
-import { prepared } from '../db/prepared.js';
+import { prepared } from '@marquee/db';
 import { DB } from '../tokens.js';
 
 export type OrderRow = typeof schema.orders.$inferSelect;

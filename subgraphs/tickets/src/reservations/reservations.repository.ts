@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, eq, exists, getTableColumns, inArray, lte, sql } from 'drizzle-orm';
 import { schema, type Executor, type TicketsDatabase, type TicketsTx } from '../db/database.js';
-import { prepared } from '../db/prepared.js';
+import { prepared } from '@marquee/db';
 import type { HoldToRelease } from '../inventory/inventory.repository.js';
 import { DB } from '../tokens.js';
 

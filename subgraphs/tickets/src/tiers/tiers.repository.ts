@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, asc, eq, getTableColumns, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, lte, sql, type SQL } from 'drizzle-orm';
 import { schema, type TicketsDatabase, type TicketsTx } from '../db/database.js';
-import { prepared } from '../db/prepared.js';
+import { anyUuid, prepared } from '@marquee/db';
 import type { TierRow } from '../inventory/inventory.repository.js';
 import { DB } from '../tokens.js';
 
@@ -23,7 +23,17 @@ const ri = schema.reservationItems;
 
 @Injectable()
 export class TiersRepository {
-  constructor(@Inject(DB) private readonly database: TicketsDatabase) {}
+  /** Built once (query building is a visible share of a catalogue read's CPU). */
+  private readonly byIds;
+  private readonly byEvents;
+
+  constructor(@Inject(DB) private readonly database: TicketsDatabase) {
+    const ids = sql.placeholder('ids');
+    this.byIds = this.views(anyUuid(t.id, ids), anyUuid(ri.tierId, ids)).prepare('tiers.views-by-ids');
+    this.byEvents = this.views(anyUuid(t.eventId, ids), anyUuid(r.eventId, ids)).prepare(
+      'tiers.views-by-events',
+    );
+  }
 
   async insert(tx: TicketsTx, values: typeof t.$inferInsert): Promise<TierRow> {
     const [row] = await tx.insert(t).values(values).returning();
@@ -32,25 +42,20 @@ export class TiersRepository {
 
   /** Plain rows, no locks: for validating a request before its transaction. */
   findRows(ids: readonly string[]): Promise<TierRow[]> {
-    return prepared(
-      'tiers.find',
-      this.database.db
-        .select()
-        .from(t)
-        .where(inArray(t.id, [...ids])),
-    );
+    return prepared('tiers.find', this.database.db.select().from(t).where(anyUuid(t.id, ids)));
   }
 
-  viewsByIds(ids: readonly string[]): Promise<TierView[]> {
-    return this.views(inArray(t.id, [...ids]), inArray(ri.tierId, [...ids]));
+  async viewsByIds(ids: readonly string[]): Promise<TierView[]> {
+    return (await this.byIds.execute({ ids: [...ids] })).map(toView);
   }
 
   /** Every tier of these events, oldest first, in one statement. */
-  viewsByEvents(eventIds: readonly string[]): Promise<TierView[]> {
-    return this.views(inArray(t.eventId, [...eventIds]), inArray(r.eventId, [...eventIds]));
+  async viewsByEvents(eventIds: readonly string[]): Promise<TierView[]> {
+    return (await this.byEvents.execute({ ids: [...eventIds] })).map(toView);
   }
 
-  private async views(tierFilter: SQL, holdFilter: SQL): Promise<TierView[]> {
+  /** Tiers with their live holds: holds that ran out count as released even before the sweep. */
+  private views(tierFilter: SQL, holdFilter: SQL) {
     const db = this.database.db;
     const expired = db.$with('expired').as(
       db
@@ -64,7 +69,7 @@ export class TiersRepository {
         .where(and(eq(r.status, 'HELD'), lte(r.expiresAt, sql`now()`), holdFilter))
         .groupBy(ri.tierId),
     );
-    const rows = await db
+    return db
       .with(expired)
       .select({
         ...getTableColumns(t),
@@ -75,9 +80,13 @@ export class TiersRepository {
       .leftJoin(expired, eq(expired.tierId, t.id))
       .where(tierFilter)
       .orderBy(asc(t.createdAt), asc(t.id));
-    return rows.map(({ expiredHeld, ...row }) => {
-      const liveHeld = Math.max(0, row.held - expiredHeld);
-      return { ...row, liveHeld, available: row.capacity - row.sold - liveHeld };
-    });
   }
+}
+
+function toView({
+  expiredHeld,
+  ...row
+}: TierRow & { expiredHeld: number; lastExpiry: Date | null }): TierView {
+  const liveHeld = Math.max(0, row.held - expiredHeld);
+  return { ...row, liveHeld, available: row.capacity - row.sold - liveHeld };
 }
