@@ -55,12 +55,7 @@ export class RedisBus implements Bus {
 
   async subscribe(topic: string, group: string, handler: Handler) {
     const key = this.streamKey(topic);
-    try {
-      // From the stream's start: a service deployed later still sees what it missed.
-      await this.client.xgroup('CREATE', key, group, '0', 'MKSTREAM');
-    } catch (error) {
-      if (!String(error).includes('BUSYGROUP')) throw error;
-    }
+    await this.createGroup(this.client, key, group);
     const reader = this.client.duplicate();
     reader.on('error', () => {});
     this.readers.add(reader);
@@ -72,6 +67,15 @@ export class RedisBus implements Bus {
       reader.disconnect();
       await loop.catch(() => undefined);
     };
+  }
+
+  private async createGroup(client: Redis, key: string, group: string) {
+    try {
+      // From the stream's start: a service deployed later still sees what it missed.
+      await client.xgroup('CREATE', key, group, '0', 'MKSTREAM');
+    } catch (error) {
+      if (!String(error).includes('BUSYGROUP')) throw error;
+    }
   }
 
   private async consume(reader: Redis, key: string, group: string, handler: Handler, active: () => boolean) {
@@ -107,6 +111,18 @@ export class RedisBus implements Bus {
         for (const [, entries] of response ?? []) await this.handleAll(reader, key, group, entries, handler);
       } catch (error) {
         if (!active() || this.closed) return;
+        // Redis came back without its data (no persistence, or a failover to an empty
+        // replica): the stream and our group are gone, and reads fail with NOGROUP until the
+        // group exists again. Recreated, it reads the new stream from its start.
+        if (String(error).includes('NOGROUP')) {
+          try {
+            await this.createGroup(reader, key, group);
+            this.logger.warn?.({ stream: key, group }, 'bus consumer group was missing; recreated it');
+            continue;
+          } catch {
+            // Redis is still unreachable: retried below.
+          }
+        }
         this.logger.error({ err: String(error), stream: key }, 'bus read failed; retrying');
         await new Promise((r) => setTimeout(r, 1_000));
       }

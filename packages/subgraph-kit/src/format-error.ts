@@ -33,6 +33,13 @@ export function createErrorFormatter(log: ErrorLog) {
     const code = String(formatted.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
     if (!PUBLIC_CODES.has(code)) {
       log.error({ err: describe(error), path: formatted.path }, 'unexpected error while resolving');
+      if (databaseUnavailable(error)) {
+        return {
+          message: 'The service is temporarily unavailable; retry shortly',
+          ...(formatted.path ? { path: formatted.path } : {}),
+          extensions: { code: 'SERVICE_UNAVAILABLE' },
+        };
+      }
       return {
         message: 'Internal server error',
         ...(formatted.path ? { path: formatted.path } : {}),
@@ -54,4 +61,24 @@ function describe(error: unknown): unknown {
   if (original instanceof Error)
     return { name: original.name, message: original.message, stack: original.stack };
   return String(original);
+}
+
+/**
+ * The database went away (restart, failover, network): the request did nothing it could not
+ * retry, so the client hears "unavailable, retry", not "internal error". postgres.js names its
+ * connection errors; Postgres itself sends class 08 (connection) and 57P0x (shutting down).
+ */
+const CONNECTION_CODES =
+  /^(CONNECTION_(CLOSED|ENDED|DESTROYED)|CONNECT_TIMEOUT|ECONNREFUSED|ECONNRESET|EPIPE|08[0-9A-Z]{3}|57P0[123])$/;
+
+function databaseUnavailable(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  let e: unknown = (error as { originalError?: unknown })?.originalError ?? error;
+  while (e && typeof e === 'object' && !seen.has(e)) {
+    seen.add(e);
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && CONNECTION_CODES.test(code)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
 }
