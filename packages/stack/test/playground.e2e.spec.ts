@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { parseEnv } from '@marquee/env';
 import { gatewayEnvSchema, startGateway } from '@marquee/gateway';
 import { bundlePlayground } from '@marquee/gateway/playground/build';
@@ -8,9 +9,18 @@ import { createEvent } from './fixtures.js';
 import { ATTENDEE, ORGANIZER, startTestStack, type TestStack } from './harness.js';
 
 /** Debian's chromium, headless and offline-minded; browsers are never downloaded. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/**
+ * Without a browser on the machine this suite says so and is skipped, unless the browser is
+ * required (CI installs Debian's chromium and sets MARQUEE_REQUIRE_BROWSER=1, so it always runs
+ * there and a missing browser fails).
+ */
+const browserMissing = !existsSync(CHROMIUM) && process.env.MARQUEE_REQUIRE_BROWSER !== '1';
+if (browserMissing)
+  console.warn(`playground browser tests skipped: no chromium at ${CHROMIUM} (apt-get install chromium)`);
 const launch = () =>
   chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     args: [
       '--headless',
       '--no-sandbox',
@@ -26,6 +36,7 @@ let browser: Browser;
 let production: RunningService | undefined;
 
 beforeAll(async () => {
+  if (browserMissing) return;
   // The page is served from the gateway's dist/; bundle the current source first.
   await bundlePlayground();
   stack = await startTestStack();
@@ -97,7 +108,7 @@ async function openPlayground() {
   return { page, response: response!, requested, problems };
 }
 
-describe('the playground', () => {
+describe.skipIf(browserMissing)('the playground', () => {
   it('is GraphiQL from the gateway itself: runs a typed query, with headers for tokens', async () => {
     const { page, response, requested, problems } = await openPlayground();
     expect(response.status()).toBe(200);
