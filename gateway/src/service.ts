@@ -88,6 +88,13 @@ export async function startGateway(env: GatewayEnv, deps: GatewayDeps = {}): Pro
         memory: recentAnswers,
         observer: observeSubgraph(name),
       });
+      // A reloaded supergraph builds new sources: the old one's pool closes once requests
+      // planned before the reload are surely done, and nothing it remembered is reused.
+      const previous = dataSources.get(name);
+      if (previous) {
+        recentAnswers.clear();
+        setTimeout(() => void previous.close(), 60_000).unref();
+      }
       dataSources.set(name, source);
       return source;
     },
