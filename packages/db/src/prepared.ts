@@ -23,6 +23,11 @@ export function prepared<T>(
  * for every batch size a DataLoader happens to collect.
  */
 export function anyUuid(column: Column | SQL, ids: readonly string[] | Placeholder): SQL {
+  return sql`${column} = any(${uuidArray(ids)})`;
+}
+
+/** Ids as one Postgres array parameter (drizzle would otherwise spread a JS array into a list). */
+export function uuidArray(ids: readonly string[] | Placeholder): SQL {
   const value = Array.isArray(ids) ? sql.param([...ids]) : (ids as Placeholder);
-  return sql`${column} = any(${value}::uuid[])`;
+  return sql`${value}::uuid[]`;
 }

@@ -4,9 +4,9 @@ import type { RecommendationsDatabase } from './database.js';
 
 /** Helpers the repositories share for hand-written statements (always parameterised). */
 
-/** A JS array as one Postgres array parameter (drizzle would otherwise spread it into a list). */
+export { uuidArray } from '@marquee/db';
+/** Text values as one Postgres array parameter (drizzle would otherwise spread it into a list). */
 export const textArray = (values: readonly string[]) => sql`${sql.param([...values])}::text[]`;
-export const uuidArray = (values: readonly string[]) => sql`${sql.param([...values])}::uuid[]`;
 export const timestamp = (date: Date) => sql`${date.toISOString()}::timestamptz`;
 
 /** Timestamps leave Postgres as epoch milliseconds: unambiguous to parse. */
