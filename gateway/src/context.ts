@@ -6,6 +6,8 @@ export interface GatewayContext {
   caller: Caller;
   authorization?: string;
   partnerKeyId?: string;
+  /** The client's address (TRUST_PROXY_HOPS applied), forwarded to subgraphs for their throttles. */
+  clientIp?: string;
 }
 
 type Headers = Record<string, string | string[] | undefined>;
@@ -16,8 +18,9 @@ export async function buildContext(
   headers: Headers,
   verifier: TokenVerifier,
   partnerKeyId?: string,
+  clientIp?: string,
 ): Promise<GatewayContext> {
-  const partner = partnerKeyId ? { partnerKeyId } : {};
+  const partner = { ...(partnerKeyId ? { partnerKeyId } : {}), ...(clientIp ? { clientIp } : {}) };
   const authorization = first(headers.authorization);
   if (!authorization) return { caller: partnerKeyId ? { partner: { keyId: partnerKeyId } } : {}, ...partner };
   const token = bearerToken(authorization);

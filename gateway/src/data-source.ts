@@ -1,5 +1,5 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { INTERNAL_HEADER, PARTNER_KEY_HEADER } from '@marquee/auth';
+import { CLIENT_IP_HEADER, INTERNAL_HEADER, PARTNER_KEY_HEADER } from '@marquee/auth';
 import { currentRequest, REQUEST_ID_HEADER } from '@marquee/subgraph-kit';
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from './context.js';
@@ -55,6 +55,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     };
     if (context?.authorization) headers.authorization = context.authorization;
     if (context?.partnerKeyId) headers[PARTNER_KEY_HEADER] = context.partnerKeyId;
+    if (context?.clientIp) headers[CLIENT_IP_HEADER] = context.clientIp;
     const requestId = currentRequest()?.requestId;
     if (requestId) headers[REQUEST_ID_HEADER] = requestId;
     // Reads may share answers; the scope names everything an answer depends on but the body.

@@ -132,8 +132,11 @@ export async function startGateway(env: GatewayEnv, deps: GatewayDeps = {}): Pro
   app.use(observeRequests('gateway', log)); // request id (forwarded to subgraphs), access log
   applyHttpHygiene(app, env); // security headers, CORS, body limit, server timeouts
   if (env.TRUST_PROXY_HOPS > 0) app.set('trust proxy', env.TRUST_PROXY_HOPS);
-  const context = (headers: Record<string, string | string[] | undefined>, partnerKeyId?: string) =>
-    buildContext(headers, verifier, partnerKeyId);
+  const context = (
+    headers: Record<string, string | string[] | undefined>,
+    partnerKeyId?: string,
+    clientIp?: string,
+  ) => buildContext(headers, verifier, partnerKeyId, clientIp);
   const subscriptions = createSubscriptions({
     planning,
     admit: admission.admit,
@@ -153,7 +156,7 @@ export async function startGateway(env: GatewayEnv, deps: GatewayDeps = {}): Pro
   app.use('/graphql', subscriptions.sse);
   app.use(
     '/graphql',
-    expressMiddleware(server, { context: async ({ req }) => context(req.headers, req.partnerKeyId) }),
+    expressMiddleware(server, { context: async ({ req }) => context(req.headers, req.partnerKeyId, req.ip) }),
   );
   const url = await listen(app, deps.port ?? env.GATEWAY_PORT, env.HOST);
   subscriptions.attach(app.getHttpServer());

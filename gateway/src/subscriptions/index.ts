@@ -21,6 +21,7 @@ export interface SubscriptionsOptions {
   buildContext: (
     headers: Record<string, string | string[] | undefined>,
     partnerKeyId?: string,
+    clientIp?: string,
   ) => Promise<GatewayContext>;
   /** The same admission checks as HTTP (keys, rate limits, persisted operations, limits). */
   admit: (
@@ -88,7 +89,7 @@ export function createSubscriptions(options: SubscriptionsOptions) {
   return {
     sse: sseMiddleware({
       ...deps,
-      buildContext: (req) => options.buildContext(req.headers, req.partnerKeyId),
+      buildContext: (req) => options.buildContext(req.headers, req.partnerKeyId, req.ip),
     }),
     attach(server: Server) {
       ws = attachWebSocketServer(server, {

@@ -8,6 +8,12 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 export const INTERNAL_HEADER = 'x-marquee-internal';
 /** Set by the gateway, trusted only alongside a valid internal credential. */
 export const PARTNER_KEY_HEADER = 'x-marquee-partner-key';
+/**
+ * The client's address as the gateway determined it (TRUST_PROXY_HOPS applied), for per-IP
+ * throttles in subgraphs (sign-in, sign-up, anonymous views). Trusted only alongside a valid
+ * internal credential.
+ */
+export const CLIENT_IP_HEADER = 'x-marquee-client-ip';
 
 export function internalSecretMatches(provided: string | undefined, expected: string): boolean {
   if (!provided) return false;

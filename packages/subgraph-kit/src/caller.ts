@@ -1,5 +1,6 @@
 import {
   bearerToken,
+  CLIENT_IP_HEADER,
   INTERNAL_HEADER,
   internalSecretMatches,
   PARTNER_KEY_HEADER,
@@ -42,4 +43,13 @@ export async function resolveCaller(req: IncomingHeaders, verifier: TokenVerifie
   const partner = header(req, PARTNER_KEY_HEADER);
   if (partner) caller.partner = { keyId: partner };
   return caller;
+}
+
+/**
+ * The end client's address, as the gateway forwarded it; `unknown` when the request came from
+ * another service. Only meaningful behind the internal-credential check every /graphql has.
+ */
+export function clientIpOf(req: IncomingHeaders): string {
+  const value = header(req, CLIENT_IP_HEADER);
+  return value && value.length <= 64 ? value : 'unknown';
 }

@@ -3,7 +3,7 @@ export { createErrorFormatter } from './format-error.js';
 export { DateTimeScalar } from './scalars.js';
 export * from './pagination.js';
 export { isId } from './ids.js';
-export { resolveCaller, hasInternalCredential } from './caller.js';
+export { clientIpOf, resolveCaller, hasInternalCredential } from './caller.js';
 export { createLogger, nestLogger, type Logger } from './logger.js';
 export { OpsModule, createRuntime, RUNTIME, type ServiceRuntime, type ReadinessCheck } from './ops.js';
 export {
