@@ -1,6 +1,6 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { CLIENT_IP_HEADER, INTERNAL_HEADER, PARTNER_KEY_HEADER } from '@marquee/auth';
-import { currentRequest, REQUEST_ID_HEADER } from '@marquee/subgraph-kit';
+import { currentRequest, OPERATION_LABEL_HEADER, REQUEST_ID_HEADER } from '@marquee/subgraph-kit';
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from './context.js';
 import type { CallOutcome, SubgraphObserver } from './subgraph-metrics.js';
@@ -56,6 +56,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     if (context?.authorization) headers.authorization = context.authorization;
     if (context?.partnerKeyId) headers[PARTNER_KEY_HEADER] = context.partnerKeyId;
     if (context?.clientIp) headers[CLIENT_IP_HEADER] = context.clientIp;
+    headers[OPERATION_LABEL_HEADER] = context?.operationLabel ?? 'other';
     const requestId = currentRequest()?.requestId;
     if (requestId) headers[REQUEST_ID_HEADER] = requestId;
     // Reads may share answers; the scope names everything an answer depends on but the body.
@@ -63,9 +64,19 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     const scope = mutation
       ? undefined
       : `${this.options.url}\n${headers.authorization ?? ''}\n${headers[PARTNER_KEY_HEADER] ?? ''}`;
-    const send = (variables: Record<string, unknown> | undefined) =>
-      this.send(headers, request.query ?? '', variables, request.operationName, scope);
+    const budget = context?.budget;
     const representations = request.variables?.representations;
+    // Entities count whether fetched or remembered: the answer holds them either way.
+    budget?.beforeFetch(Array.isArray(representations) ? representations.length : 0);
+    const send = async (variables: Record<string, unknown> | undefined) => {
+      const sending = this.send(headers, request.query ?? '', variables, request.operationName, scope);
+      if (!budget) return (await sending).response;
+      // The deadline is the request's: a fetch still running when it passes is left to its own
+      // timeout (other requests may share it), and this request answers now.
+      const { response, bytes } = await Promise.race([sending, budget.expiry()]);
+      budget.afterFetch(bytes);
+      return response;
+    };
     if (scope !== undefined && this.options.memory.ttlMs > 0 && Array.isArray(representations)) {
       const variables = { ...request.variables, representations };
       return fetchEntities(this.options.memory, scope, request.query ?? '', variables, send);
@@ -79,7 +90,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     variables: Record<string, unknown> | undefined,
     operationName: string | undefined,
     scope: string | undefined,
-  ): Promise<GatewayResponse> {
+  ): Promise<{ response: GatewayResponse; bytes: number }> {
     const body = JSON.stringify({ query, variables, ...(operationName ? { operationName } : {}) });
     const done = this.options.observer?.start();
     let raw: RawResponse;
@@ -94,7 +105,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     if (raw.status >= 300) throw refusal(raw, parsed);
     if (!parsed) throw unavailable(new Error('not JSON'), this.options.timeoutMs);
     this.options.observer?.graphqlErrors(parsed.errors?.length ?? 0);
-    return parsed;
+    return { response: parsed, bytes: raw.text.length };
   }
 
   close() {
