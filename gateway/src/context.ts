@@ -1,5 +1,6 @@
-import { bearerToken, type Caller, type TokenVerifier } from '@marquee/auth';
-import { GraphQLError } from 'graphql';
+import { bearerToken, type Caller } from '@marquee/auth';
+import type { Admitted } from './admission/index.js';
+import type { RequestBudget } from './plugins/request-budget.js';
 
 /** Per request: the verified caller and what to forward to subgraphs. */
 export interface GatewayContext {
@@ -8,34 +9,28 @@ export interface GatewayContext {
   partnerKeyId?: string;
   /** The client's address (TRUST_PROXY_HOPS applied), forwarded to subgraphs for their throttles. */
   clientIp?: string;
+  /** A registered operation's name, else `other`: metric labels come from a bounded set only. */
+  operationLabel: string;
+  /** What this operation may still fetch (set per operation by the requestBudget plugin). */
+  budget?: RequestBudget;
 }
 
-type Headers = Record<string, string | string[] | undefined>;
-const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
-
-/** The first wall: a bad or expired token stops here, before any subgraph is asked. */
-export async function buildContext(
-  headers: Headers,
-  verifier: TokenVerifier,
-  partnerKeyId?: string,
-  clientIp?: string,
-): Promise<GatewayContext> {
-  const partner = { ...(partnerKeyId ? { partnerKeyId } : {}), ...(clientIp ? { clientIp } : {}) };
-  const authorization = first(headers.authorization);
-  if (!authorization) return { caller: partnerKeyId ? { partner: { keyId: partnerKeyId } } : {}, ...partner };
-  const token = bearerToken(authorization);
-  try {
-    if (!token) throw new Error('not a bearer token');
-    const user = await verifier.verify(token);
-    return {
-      caller: { user, ...(partnerKeyId ? { partner: { keyId: partnerKeyId } } : {}) },
-      authorization: `Bearer ${token}`,
-      ...partner,
-    };
-  } catch (error) {
-    const expired = (error as { reason?: string }).reason === 'expired';
-    throw new GraphQLError(expired ? 'Access token expired' : 'Invalid access token', {
-      extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
-    });
-  }
+/**
+ * The context of an admitted request. Admission verified the token (the first wall: a bad or
+ * expired one stops there, before any subgraph is asked); subgraphs verify it again.
+ */
+export function contextFor(
+  admitted: Admitted,
+  authorization: string | undefined,
+  clientIp: string,
+): GatewayContext {
+  const partner = admitted.partner ? { partner: { keyId: admitted.partner.id } } : {};
+  const token = admitted.user ? bearerToken(authorization) : undefined;
+  return {
+    caller: { ...(admitted.user ? { user: admitted.user } : {}), ...partner },
+    ...(token ? { authorization: `Bearer ${token}` } : {}),
+    ...(admitted.partner ? { partnerKeyId: admitted.partner.id } : {}),
+    clientIp,
+    operationLabel: admitted.registeredName ?? 'other',
+  };
 }

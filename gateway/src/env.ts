@@ -4,6 +4,8 @@ import { corsOrigins } from './http/cors-origins.js';
 export const gatewayEnvSchema = z.object({
   NODE_ENV: common.nodeEnv,
   GATEWAY_PORT: common.port(4000),
+  /** /metrics and /ready on this port instead of the public one; production uses 9464 when unset. */
+  OPS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
   HOST: z.string().default('0.0.0.0'),
   INTERNAL_SECRET: common.secret,
   JWKS_URL: common.url.default('http://127.0.0.1:4003/.well-known/jwks.json'),
@@ -50,13 +52,35 @@ export const gatewayEnvSchema = z.object({
   PERSISTED_MANIFEST_PATH: z.string().optional(),
   /** How long a partner key check is cached: a revoked key stops working within this time. */
   API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(60).default(30),
-  /** Requests per minute per IP for anonymous callers (partner keys have their own rate). */
+  /** Requests per minute per IP, whoever calls (signed in, with a key or anonymous). */
+  RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(1).default(3_000),
+  /** Requests per minute per IP without a valid token or key (invalid ones count here too). */
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** Requests per minute per signed-in user (partner keys have their own rate). */
+  RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** APQ may register new documents in production; off: production runs registered operations only. */
+  APQ_IN_PRODUCTION: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
   MAX_DEPTH: z.coerce.number().int().min(1).default(12),
   MAX_ALIASES: z.coerce.number().int().min(0).default(20),
   MAX_DIRECTIVES: z.coerce.number().int().min(0).default(25),
   MAX_TOKENS: z.coerce.number().int().min(10).default(3_000),
   MAX_COST: z.coerce.number().int().min(1).default(5_000),
+  /** Largest document text in bytes (comments and whitespace are not tokens). */
+  MAX_DOCUMENT_BYTES: z.coerce.number().int().min(256).default(32_768),
+  /** While executing, whatever the estimate: entities fetched, bytes of subgraph answers, time. */
+  MAX_ENTITIES_PER_REQUEST: z.coerce.number().int().min(1).default(10_000),
+  MAX_RESPONSE_BYTES: z.coerce.number().int().min(1_024).default(10_000_000),
+  REQUEST_DEADLINE_MS: z.coerce.number().int().min(100).default(15_000),
+  /** The cost model's size for a list without @listSize (every list of objects has one today). */
+  DEFAULT_LIST_SIZE: z.coerce.number().int().min(1).default(20),
+  /** Per gateway replica: live operations on one graphql-ws connection, live subscriptions (graphql-ws and SSE) per client address and per user, graphql-ws connections per address. */
+  SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).default(50),
+  SUBSCRIPTIONS_PER_IP: z.coerce.number().int().min(1).default(200),
+  SUBSCRIPTIONS_PER_USER: z.coerce.number().int().min(1).default(100),
+  WS_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).default(50),
   /** Honour X-Forwarded-For from this many proxy hops (for per-IP limits behind a load balancer). */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   LOG_LEVEL: common.logLevel,
@@ -64,6 +88,9 @@ export const gatewayEnvSchema = z.object({
 });
 
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;
+
+/** Where /metrics and /ready are in production when OPS_PORT is not set. */
+export const PRODUCTION_OPS_PORT = 9464;
 
 export function subgraphUrlOverrides(env: GatewayEnv): Record<string, string> {
   const overrides: Record<string, string> = {};

@@ -4,9 +4,9 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { GraphQLError } from 'graphql';
 import { createTokenVerifier, type TokenVerifier } from '@marquee/auth';
 import {
   createErrorFormatter,
@@ -17,21 +17,24 @@ import {
   nestLogger,
   observeRequests,
   operationObserver,
-  OpsModule,
   type Logger,
   type RunningService,
-  type ServiceRuntime,
 } from '@marquee/subgraph-kit';
-import { buildContext, type GatewayContext } from './context.js';
+import { contextFor, type GatewayContext } from './context.js';
 import { SubgraphDataSource } from './data-source.js';
 import { ResponseMemory } from './transport/subgraph-transport.js';
 import { operationGuard } from './plugins/operation-guard.js';
+import { rateLimitedStatus } from './plugins/rate-limited-status.js';
+import { requestBudget } from './plugins/request-budget.js';
 import { mountPlayground } from './playground/mount.js';
 import { createAdmission } from './admission/index.js';
+import { clientIp } from './admission/middleware.js';
+import { clientIpResolver } from './http/client-ip.js';
 import { createSubscriptions, type Subscriptions } from './subscriptions/index.js';
 import { SupergraphSource, type ReloadResult } from './supergraph-source.js';
-import { subgraphUrlOverrides, type GatewayEnv } from './env.js';
-import { applyHttpHygiene } from './http/hygiene.js';
+import { PRODUCTION_OPS_PORT, subgraphUrlOverrides, type GatewayEnv } from './env.js';
+import { applyHttpHygiene, corsPolicy } from './http/hygiene.js';
+import { GatewayOpsModule, hideOpsRoutes, startOpsServer } from './http/ops-server.js';
 import { subgraphMetrics } from './subgraph-metrics.js';
 
 export const DEFAULT_SUPERGRAPH_PATH = fileURLToPath(new URL('../supergraph.graphql', import.meta.url));
@@ -40,20 +43,17 @@ export interface GatewayDeps {
   log?: Logger;
   /** Overrides GATEWAY_PORT (tests pass 0). */
   port?: number;
+  /** Overrides the ops port when one is in use (tests pass 0). */
+  opsPort?: number;
   /** Subgraph name -> /graphql URL; wins over env and the supergraph's routing URLs. */
   subgraphUrls?: Record<string, string>;
   verifier?: TokenVerifier;
 }
 
-@Module({})
-class GatewayOpsModule {
-  static forRoot(runtime: ServiceRuntime): DynamicModule {
-    return { module: GatewayOpsModule, imports: [OpsModule.forRoot(runtime)] };
-  }
-}
-
 export interface RunningGateway extends RunningService {
   subscriptions: Subscriptions;
+  /** Where /metrics and /ready are: the ops port when one is in use, else the public one. */
+  opsUrl: string;
   /** Re-reads the supergraph file now (SIGHUP does this); running connections stay open. */
   reloadSupergraph(): ReloadResult;
 }
@@ -101,9 +101,11 @@ export async function startGateway(env: GatewayEnv, deps: GatewayDeps = {}): Pro
   });
   const formatError = createErrorFormatter(log);
   const planning = () => supergraph.currentPlanning;
+  const verifier = deps.verifier ?? createTokenVerifier({ jwksUrl: env.JWKS_URL });
   const admission = createAdmission(env, {
     usersUrl: () => routed.get('users') ?? urls.users ?? 'http://127.0.0.1:4003/graphql',
-    schema: () => planning().schema,
+    planning,
+    tokens: verifier,
   });
   const server = new ApolloServer<GatewayContext>({
     gateway,
@@ -118,34 +120,48 @@ export async function startGateway(env: GatewayEnv, deps: GatewayDeps = {}): Pro
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       operationGuard(),
+      rateLimitedStatus(),
+      requestBudget({
+        maxEntities: env.MAX_ENTITIES_PER_REQUEST,
+        maxResponseBytes: env.MAX_RESPONSE_BYTES,
+        deadlineMs: env.REQUEST_DEADLINE_MS,
+      }),
       ...admission.plugins,
-      operationObserver(runtime),
+      // Metric labels: the registered operation's name, else `other` (admission decides).
+      operationObserver(
+        runtime,
+        ({ contextValue }) => (contextValue as Partial<GatewayContext>).operationLabel ?? 'other',
+      ),
     ],
   });
   await server.start();
 
-  const verifier = deps.verifier ?? createTokenVerifier({ jwksUrl: env.JWKS_URL });
   const app = await NestFactory.create<NestExpressApplication>(GatewayOpsModule.forRoot(runtime), {
     logger: nestLogger(log),
     bodyParser: false,
   });
   app.use(observeRequests('gateway', log)); // request id (forwarded to subgraphs), access log
   applyHttpHygiene(app, env); // security headers, CORS, body limit, server timeouts
+  const opsPort = env.OPS_PORT ?? (production ? PRODUCTION_OPS_PORT : undefined);
+  if (opsPort !== undefined) hideOpsRoutes(app);
   if (env.TRUST_PROXY_HOPS > 0) app.set('trust proxy', env.TRUST_PROXY_HOPS);
-  const context = (
-    headers: Record<string, string | string[] | undefined>,
-    partnerKeyId?: string,
-    clientIp?: string,
-  ) => buildContext(headers, verifier, partnerKeyId, clientIp);
   const subscriptions = createSubscriptions({
     planning,
     admit: admission.admit,
-    verifyApiKey: admission.verifyApiKey,
     dataSources,
     subgraphUrl: (name) => routed.get(name) ?? urls[name]!,
     internalSecret: env.INTERNAL_SECRET,
     apollo: server,
-    buildContext: context,
+    contextFor,
+    identify: admission.identify,
+    clientIp: clientIpResolver(env.TRUST_PROXY_HOPS),
+    originAllowed: corsPolicy(env).allowed,
+    quota: {
+      perConnection: env.SUBSCRIPTIONS_PER_CONNECTION,
+      perIp: env.SUBSCRIPTIONS_PER_IP,
+      perUser: env.SUBSCRIPTIONS_PER_USER,
+      connectionsPerIp: env.WS_CONNECTIONS_PER_IP,
+    },
     formatError,
     coalesceMs: env.SUBSCRIPTION_COALESCE_MS,
     metrics: runtime.metrics,
@@ -156,14 +172,23 @@ export async function startGateway(env: GatewayEnv, deps: GatewayDeps = {}): Pro
   app.use('/graphql', subscriptions.sse);
   app.use(
     '/graphql',
-    expressMiddleware(server, { context: async ({ req }) => context(req.headers, req.partnerKeyId, req.ip) }),
+    expressMiddleware(server, {
+      context: async ({ req }) => {
+        // Everything that executes passed admission (rate limits, credentials, limits).
+        if (!req.admitted) throw notAdmitted();
+        return contextFor(req.admitted, req.headers.authorization, clientIp(req));
+      },
+    }),
   );
   const url = await listen(app, deps.port ?? env.GATEWAY_PORT, env.HOST);
+  const ops =
+    opsPort === undefined ? undefined : await startOpsServer(runtime, log, deps.opsPort ?? opsPort, env.HOST);
   subscriptions.attach(app.getHttpServer());
   if (env.SUPERGRAPH_WATCH) supergraph.watch(env.SUPERGRAPH_POLL_MS);
   return {
     name: 'gateway',
     url,
+    opsUrl: ops?.url ?? url.replace(/\/graphql$/, ''),
     subscriptions,
     reloadSupergraph: () => supergraph.reload(),
     async close() {
@@ -172,6 +197,7 @@ export async function startGateway(env: GatewayEnv, deps: GatewayDeps = {}): Pro
       // requests in flight finish.
       await drainHttpServer(app.getHttpServer(), env.SHUTDOWN_TIMEOUT_MS, () => subscriptions.close());
       await app.close();
+      await ops?.close();
       await server.stop();
       await admission.close();
       await Promise.all([...dataSources.values()].map((source) => source.close()));
@@ -193,4 +219,10 @@ async function subgraphsHealthy(urls: string[]): Promise<boolean> {
     ),
   );
   return results.some(Boolean);
+}
+
+function notAdmitted() {
+  return new GraphQLError('Send one GraphQL request per HTTP request', {
+    extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+  });
 }

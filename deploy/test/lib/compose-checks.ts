@@ -1,7 +1,7 @@
 import { checkServiceEnv, shutdownSeconds } from './env-rules.js';
 import { asArray, asObject, at, isObject, type JsonObject } from './repo.js';
 import { validateCompose } from './schemas.js';
-import { servicePort, services, urlVar, type ServiceFacts } from './services.js';
+import { readyPort, servicePort, services, urlVar, type ServiceFacts } from './services.js';
 
 /**
  * Compose's interpolation of `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`,
@@ -117,8 +117,10 @@ function checkMarqueeService(
     say(`image should be marquee/${s.name}, as in deploy/`);
 
   const command = healthcheckCommand(definition);
-  if (!new RegExp(`127\\.0\\.0\\.1:${port}/(ready|health)\\b`).test(command)) {
-    say(`its healthcheck should ask http://127.0.0.1:${port}/ready (or /health)`);
+  const asksReady = new RegExp(`127\\.0\\.0\\.1:${readyPort(s)}/ready\\b`).test(command);
+  const asksHealth = new RegExp(`127\\.0\\.0\\.1:${port}/health\\b`).test(command);
+  if (!asksReady && !asksHealth) {
+    say(`its healthcheck should ask http://127.0.0.1:${readyPort(s)}/ready (or :${port}/health)`);
   }
 
   const env = environmentOf(definition);

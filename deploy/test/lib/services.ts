@@ -1,5 +1,5 @@
 import { eventsEnvSchema } from '@marquee/events';
-import { gatewayEnvSchema } from '@marquee/gateway';
+import { gatewayEnvSchema, PRODUCTION_OPS_PORT } from '@marquee/gateway';
 import { recommendationsEnvSchema } from '@marquee/recommendations';
 import { ticketsEnvSchema } from '@marquee/tickets';
 import { usersEnvSchema } from '@marquee/users';
@@ -22,6 +22,8 @@ export interface ServiceFacts {
   port: number;
   /** Subgraphs: the routing URL in supergraph.yaml. */
   routingUrl?: URL;
+  /** The gateway: the port /ready and /metrics are on in production (not the public one). */
+  opsPort?: number;
 }
 
 /** The env.ts schema of every service; a subgraph added to supergraph.yaml must be added here. */
@@ -46,7 +48,8 @@ function facts(name: string, kind: ServiceFacts['kind'], dir: string, routingUrl
   const portSchema = schema.shape[portVar];
   if (!portSchema) throw new Error(`${dir}/src/env.ts has no ${portVar}`);
   const port = portSchema.parse(undefined) as number;
-  return { name, kind, dir, packageName: `@marquee/${name}`, schema, portVar, port, routingUrl };
+  const opsPort = kind === 'gateway' ? PRODUCTION_OPS_PORT : undefined;
+  return { name, kind, dir, packageName: `@marquee/${name}`, schema, portVar, port, routingUrl, opsPort };
 }
 
 /** The subgraphs of supergraph.yaml (their folder is where their schema file is), then the gateway. */
@@ -75,3 +78,5 @@ export function service(name: string): ServiceFacts {
 
 /** The port a service must listen on in every deployment: its routing URL's for a subgraph. */
 export const servicePort = (s: ServiceFacts) => (s.routingUrl ? Number(s.routingUrl.port) : s.port);
+/** Where its /ready and /metrics answer in production: the gateway keeps them off its public port. */
+export const readyPort = (s: ServiceFacts) => s.opsPort ?? servicePort(s);

@@ -1,6 +1,6 @@
-import { checkServiceEnv, shutdownSeconds } from './env-rules.js';
+import { checkServiceEnv, SAMPLE_SECRETS, shutdownSeconds } from './env-rules.js';
 import { asArray, asObject, at, isObject, type JsonObject } from './repo.js';
-import { servicePort, type ServiceFacts } from './services.js';
+import { readyPort, servicePort, type ServiceFacts } from './services.js';
 
 /** The uid of `node` in the official Node images, the USER of every Dockerfile. */
 export const NODE_IMAGE_UID = 1000;
@@ -20,7 +20,10 @@ const isSubset = (subset: unknown, of: unknown) =>
   Object.keys(subset).length > 0 &&
   Object.entries(subset).every(([k, v]) => asObject(of)[k] === v);
 
-/** The container's environment as the kubelet builds it (Secrets replaced by the example's values). */
+/**
+ * The container's environment as the kubelet builds it, Secrets replaced by stand-ins (the
+ * example's values are placeholders, which the services refuse in production).
+ */
 function resolveEnv(container: unknown, cluster: Cluster, say: (m: string) => void) {
   const env: Record<string, string> = {};
   for (const source of asArray(at(container, 'envFrom'))) {
@@ -44,7 +47,9 @@ function resolveEnv(container: unknown, cluster: Cluster, say: (m: string) => vo
       const key = String(secretRef.key);
       if (secretRef.name !== cluster.secret.name) say(`${name} comes from Secret ${String(secretRef.name)}`);
       if (!(key in cluster.secret.values)) say(`${name}: Secret key ${key} is not in secret.example.yaml`);
-      env[name] = cluster.secret.values[key] ?? '';
+      // Optional, a missing Secret (or key) would start the pod without it: a service on a default.
+      if (secretRef.optional === true) say(`${name}: its secretKeyRef must not be optional`);
+      env[name] = SAMPLE_SECRETS[key] ?? cluster.secret.values[key] ?? '';
     } else if (isObject(configRef)) {
       env[name] = cluster.configMaps.get(String(configRef.name))?.[String(configRef.key)] ?? '';
     }
@@ -99,8 +104,14 @@ export function checkWorkload(s: ServiceFacts, cluster: Cluster): string[] {
   }
   const image = String(at(container, 'image') ?? '');
   if (image.split(':')[0] !== `marquee/${s.name}`) say(`image should be marquee/${s.name}, is ${image}`);
-  if (!asArray(at(container, 'ports')).some((p) => at(p, 'containerPort') === port)) {
-    say(`the container should declare containerPort ${port}`);
+  for (const declared of new Set([port, readyPort(s)])) {
+    if (!asArray(at(container, 'ports')).some((p) => at(p, 'containerPort') === declared)) {
+      say(`the container should declare containerPort ${declared}`);
+    }
+  }
+  const scrapePort = at(deployment, 'spec', 'template', 'metadata', 'annotations', 'prometheus.io/port');
+  if (scrapePort !== undefined && Number(scrapePort) !== readyPort(s)) {
+    say(`prometheus.io/port should be ${readyPort(s)}, where /metrics is, not ${String(scrapePort)}`);
   }
 
   const { env, explicit } = resolveEnv(container, cluster, say);
@@ -114,7 +125,7 @@ export function checkWorkload(s: ServiceFacts, cluster: Cluster): string[] {
   );
 
   checkProbe(container, 'livenessProbe', '/health', port, say);
-  checkProbe(container, 'readinessProbe', '/ready', port, say);
+  checkProbe(container, 'readinessProbe', '/ready', readyPort(s), say);
   if (at(container, 'startupProbe')) checkProbe(container, 'startupProbe', '/health', port, say);
 
   for (const kind of ['requests', 'limits']) {

@@ -1,4 +1,5 @@
 import { INTERNAL_HEADER } from '@marquee/auth';
+import { LRUCache } from 'lru-cache';
 import { sha256 } from './persisted.js';
 
 export interface PartnerKey {
@@ -13,7 +14,8 @@ export interface PartnerKey {
  * round trip per request.
  */
 export class ApiKeyVerifier {
-  private readonly cache = new Map<string, { key: PartnerKey | null; until: number }>();
+  // Keyed by the key's hash (64 characters whatever the caller sent): 10,000 entries are ~2 MB.
+  private readonly cache = new LRUCache<string, { key: PartnerKey | null; until: number }>({ max: 10_000 });
   private readonly inflight = new Map<string, Promise<PartnerKey | null>>();
 
   constructor(
@@ -33,7 +35,6 @@ export class ApiKeyVerifier {
       this.inflight.set(hash, pending);
     }
     const found = await pending;
-    if (this.cache.size > 10_000) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(hash, { key: found, until: Date.now() + this.ttlMs });
     return found;
   }

@@ -18,7 +18,9 @@ export const refuse = {
   notAllowed: (message: string) => new Refusal(400, 'PERSISTED_QUERY_NOT_ALLOWED', message),
   // Apollo clients look for this exact message before retrying with the full document.
   notFound: () => new Refusal(200, 'PERSISTED_QUERY_NOT_FOUND', 'PersistedQueryNotFound'),
-  tooComplex: (message: string) => new Refusal(400, 'QUERY_TOO_COMPLEX', message),
+  tooComplex: (message: string, extensions: Record<string, unknown> = {}) =>
+    new Refusal(400, 'QUERY_TOO_COMPLEX', message, extensions),
+  badUserInput: (message: string) => new Refusal(400, 'BAD_USER_INPUT', message),
   badRequest: (message: string) => new Refusal(400, 'BAD_REQUEST', message),
   rateLimited: (retryAfterSeconds: number) =>
     new Refusal(

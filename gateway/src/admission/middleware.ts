@@ -1,11 +1,11 @@
 import type { NextFunction, Request, Response } from 'express';
-import { admit, type AdmissionDeps } from './admission.js';
+import { admit, type AdmissionDeps, type Admitted } from './admission.js';
 import { Refusal } from './errors.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
-    /** The partner key the admission check accepted (forwarded to subgraphs). */
-    partnerKeyId?: string;
+    /** What admission accepted: the caller (verified) and the operation. Nothing runs without it. */
+    admitted?: Admitted;
   }
 }
 
@@ -17,7 +17,7 @@ export function admissionMiddleware(deps: AdmissionDeps) {
   return async (req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'POST' && req.method !== 'GET') return next();
     const get = req.method === 'GET';
-    let request: { query?: unknown; extensions?: unknown };
+    let request: { query?: unknown; extensions?: unknown; operationName?: unknown; variables?: unknown };
     try {
       request = get ? fromSearch(req) : ((req.body ?? {}) as typeof request);
     } catch {
@@ -26,17 +26,18 @@ export function admissionMiddleware(deps: AdmissionDeps) {
     // Batches and other shapes are Apollo's to refuse.
     if (Array.isArray(request) || typeof request !== 'object') return next();
     const apiKey = req.headers['x-api-key'];
+    const authorization = req.headers.authorization;
     try {
       const admitted = await admit(
         deps,
         {
           ...(typeof apiKey === 'string' ? { apiKey } : {}),
-          hasToken: typeof req.headers.authorization === 'string',
-          ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+          ...(typeof authorization === 'string' ? { authorization } : {}),
+          ip: clientIp(req),
         },
         request,
       );
-      if (admitted.partner) req.partnerKeyId = admitted.partner.id;
+      req.admitted = admitted;
       if (admitted.query !== undefined) rewrite(req, admitted.query);
       next();
     } catch (error) {
@@ -54,11 +55,25 @@ export function sendRefusal(res: Response, refusal: Refusal) {
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** The client's address with Express's `trust proxy` (TRUST_PROXY_HOPS) applied. */
+export function clientIp(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
+}
+
 function fromSearch(req: Request) {
   const params = searchOf(req.originalUrl);
   const extensions = params.get('extensions');
+  const variables = params.get('variables');
+  let parsedVariables: unknown;
+  try {
+    parsedVariables = variables ? (JSON.parse(variables) as unknown) : undefined;
+  } catch {
+    parsedVariables = undefined; // Apollo answers the bad JSON itself
+  }
   return {
     query: params.get('query') ?? undefined,
+    operationName: params.get('operationName') ?? undefined,
+    variables: parsedVariables,
     extensions: extensions ? (JSON.parse(extensions) as unknown) : undefined,
   };
 }

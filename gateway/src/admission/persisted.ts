@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 
 const Manifest = z.object({
@@ -11,31 +12,42 @@ const Manifest = z.object({
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
+export interface RegisteredOperation {
+  name: string;
+  body: string;
+}
+
 /** The registered operations (operations/persisted-query-manifest.json), by id and by body. */
 export class PersistedOperations {
-  private readonly byId = new Map<string, string>();
-  private readonly bodies = new Set<string>();
+  private readonly ids = new Map<string, RegisteredOperation>();
+  private readonly bodies = new Map<string, RegisteredOperation>();
 
   constructor(manifestPath: string) {
     const manifest = Manifest.parse(JSON.parse(readFileSync(manifestPath, 'utf8')));
     for (const operation of manifest.operations) {
       if (sha256(operation.body) !== operation.id)
         throw new Error(`manifest entry ${operation.name}: id is not the body's SHA-256`);
-      this.byId.set(operation.id, operation.body);
-      this.bodies.add(operation.body);
+      const entry = { name: operation.name, body: operation.body };
+      this.ids.set(operation.id, entry);
+      this.bodies.set(operation.body, entry);
     }
   }
 
-  body(id: string): string | undefined {
-    return this.byId.get(id);
+  byId(id: string): RegisteredOperation | undefined {
+    return this.ids.get(id);
   }
 
-  isRegistered(body: string): boolean {
-    return this.bodies.has(body);
+  byBody(body: string): RegisteredOperation | undefined {
+    return this.bodies.get(body);
+  }
+
+  /** Every registered operation's name: the bounded set metric labels come from. */
+  names(): string[] {
+    return [...new Set([...this.ids.values()].map((o) => o.name))];
   }
 
   get size() {
-    return this.byId.size;
+    return this.ids.size;
   }
 }
 
@@ -58,17 +70,21 @@ export function redisApqStore(redis: Redis, prefix: string): ApqStore {
   };
 }
 
-/** In-process APQ store for a single gateway: bounded, oldest entries go first. */
-export function memoryApqStore(limit = 10_000): ApqStore {
-  const entries = new Map<string, string>();
+/**
+ * In-process APQ store for a single gateway. Keyed by client input, so bounded by bytes, not
+ * entries: least recently used documents go first.
+ */
+export function memoryApqStore(maxBytes = 16 * 1024 * 1024): ApqStore {
+  const entries = new LRUCache<string, string>({
+    maxSize: maxBytes,
+    sizeCalculation: (query, hash) => (query.length + hash.length) * 2 + 64,
+  });
   return {
     async get(hash) {
       return entries.get(hash);
     },
     async set(hash, query) {
-      entries.delete(hash);
       entries.set(hash, query);
-      if (entries.size > limit) entries.delete(entries.keys().next().value!);
     },
   };
 }

@@ -1,12 +1,15 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { GraphQLDataSource } from '@apollo/gateway';
 import type { ApolloServer } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import { Gauge, type Registry } from 'prom-client';
+import type { AdmissionCaller, Admitted } from '../admission/index.js';
 import type { GatewayContext } from '../context.js';
 import { SubscriptionHub } from './hub.js';
 import type { StreamDeps } from './operations.js';
 import type { SupergraphPlanning } from './planning.js';
+import { clientIp as clientIpOf } from '../admission/middleware.js';
+import { SubscriptionQuota, type QuotaLimits } from './quota.js';
 import { sseMiddleware } from './sse.js';
 import { UpstreamClients } from './upstream.js';
 import { attachWebSocketServer } from './ws-server.js';
@@ -18,17 +21,15 @@ export interface SubscriptionsOptions {
   subgraphUrl: (name: string) => string;
   internalSecret: string;
   apollo: ApolloServer<GatewayContext>;
-  buildContext: (
-    headers: Record<string, string | string[] | undefined>,
-    partnerKeyId?: string,
-    clientIp?: string,
-  ) => Promise<GatewayContext>;
-  /** The same admission checks as HTTP (keys, rate limits, persisted operations, limits). */
-  admit: (
-    caller: { apiKey?: string; hasToken: boolean; ip: string },
-    request: { query?: unknown; extensions?: unknown },
-  ) => Promise<{ query: string | undefined; partner?: { id: string } }>;
-  verifyApiKey: (key: string) => Promise<boolean>;
+  /** The context of an admitted request (context.ts). */
+  contextFor: (admitted: Admitted, authorization: string | undefined, clientIp: string) => GatewayContext;
+  /** The same admission checks as HTTP (keys, tokens, rate limits, persisted operations, limits). */
+  admit: (caller: AdmissionCaller, request: Record<string, unknown>) => Promise<Admitted>;
+  identify: (caller: AdmissionCaller) => Promise<Omit<Admitted, 'query'>>;
+  clientIp: (request: IncomingMessage) => string;
+  /** Browser origins CORS allows: a graphql-ws upgrade from any other is refused. */
+  originAllowed: (origin: string) => boolean;
+  quota: QuotaLimits;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   coalesceMs: number;
   metrics: Registry;
@@ -38,6 +39,7 @@ export interface SubscriptionsOptions {
 /** Subscriptions at the gateway: graphql-ws and SSE on /graphql, federated and fanned out once. */
 export function createSubscriptions(options: SubscriptionsOptions) {
   const planning = options.planning;
+  const quota = new SubscriptionQuota(options.quota);
   const upstream = new UpstreamClients(options.internalSecret, options.subgraphUrl);
   const formatError = (error: GraphQLFormattedError) => options.formatError(error, error);
   const hub = new SubscriptionHub({
@@ -89,15 +91,19 @@ export function createSubscriptions(options: SubscriptionsOptions) {
   return {
     sse: sseMiddleware({
       ...deps,
-      buildContext: (req) => options.buildContext(req.headers, req.partnerKeyId, req.ip),
+      buildContext: (req) => options.contextFor(req.admitted!, req.headers.authorization, clientIpOf(req)),
+      quota,
     }),
     attach(server: Server) {
       ws = attachWebSocketServer(server, {
         ...deps,
         path: '/graphql',
-        authenticate: (authorization) => options.buildContext(authorization ? { authorization } : {}),
+        identify: options.identify,
         admit: options.admit,
-        verifyApiKey: options.verifyApiKey,
+        contextFor: options.contextFor,
+        clientIp: options.clientIp,
+        originAllowed: options.originAllowed,
+        quota,
         onConnection: (delta) => (connections += delta),
       });
     },

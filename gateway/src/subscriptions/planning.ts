@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { buildOperationContext } from '@apollo/gateway';
 import { operationFromDocument, Supergraph, type Schema } from '@apollo/federation-internals';
 import { QueryPlanner, type FetchNode, type PlanNode } from '@apollo/query-planner';
+import { LRUCache } from 'lru-cache';
 import {
   getOperationAST,
   GraphQLError,
@@ -40,7 +41,11 @@ export class SupergraphPlanning {
   /** The public (API) schema: what clients' documents are validated against. */
   readonly schema: GraphQLSchema;
   private readonly planner: QueryPlanner;
-  private readonly cache = new Map<string, Prepared>();
+  // Keyed by client documents: bounded by bytes (a plan and its document are ~20x the text).
+  private readonly cache = new LRUCache<string, Prepared>({
+    maxSize: 32 * 1024 * 1024,
+    sizeCalculation: (_value, key) => key.length * 20 + 1_024,
+  });
 
   constructor(supergraphSdl: string) {
     const supergraph = Supergraph.build(supergraphSdl);
@@ -56,11 +61,11 @@ export class SupergraphPlanning {
       .update('\0')
       .update(operationName ?? '')
       .digest('hex');
-    const cached = this.cache.get(id);
+    const cacheKey = `${id}\n${query}`;
+    const cached = this.cache.get(cacheKey);
     if (cached) return cached;
     const prepared = this.plan(id, query, operationName);
-    if (this.cache.size > 2_000) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(id, prepared);
+    this.cache.set(cacheKey, prepared);
     return prepared;
   }
 

@@ -10,20 +10,24 @@ import {
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE_SERVICE_RESTART } from '@marquee/subgraph-kit';
 import { Refusal } from '../admission/errors.js';
+import type { AdmissionCaller, Admitted } from '../admission/index.js';
 import type { GatewayContext } from '../context.js';
 import { startOperation, type StreamDeps } from './operations.js';
+import { quotaRefusal, type SubscriptionQuota } from './quota.js';
 import { LatestOnlyWriter } from './subscriber.js';
 
 export interface WsOptions extends StreamDeps {
   path: string;
-  /** Verifies the caller from connection_init's payload or the upgrade request; throws to refuse. */
-  authenticate: (authorization: string | undefined) => Promise<GatewayContext>;
+  /** Rate limits and credentials (the same as HTTP) at connection_init; throws a Refusal. */
+  identify: (caller: AdmissionCaller) => Promise<Omit<Admitted, 'query'>>;
   /** The HTTP admission checks, per subscribe message; throws a Refusal. */
-  admit: (
-    caller: { apiKey?: string; hasToken: boolean; ip: string },
-    request: { query?: unknown; extensions?: unknown },
-  ) => Promise<{ query: string | undefined; partner?: { id: string } }>;
-  verifyApiKey: (key: string) => Promise<boolean>;
+  admit: (caller: AdmissionCaller, request: Record<string, unknown>) => Promise<Admitted>;
+  contextFor: (admitted: Admitted, authorization: string | undefined, clientIp: string) => GatewayContext;
+  /** The client's address by the HTTP rule (TRUST_PROXY_HOPS). */
+  clientIp: (request: IncomingMessage) => string;
+  /** The CORS allow-list: browsers send Origin with the upgrade. */
+  originAllowed: (origin: string) => boolean;
+  quota: SubscriptionQuota;
   connectionInitTimeoutMs?: number;
   onConnection?: (delta: 1 | -1) => void;
 }
@@ -44,6 +48,21 @@ export function attachWebSocketServer(server: Server, options: WsOptions) {
   const onUpgrade = (request: IncomingMessage, socket: Socket, head: Buffer) => {
     const { pathname } = new URL(request.url ?? '/', 'http://localhost');
     if (pathname !== options.path) return;
+    // A browser page may only open a socket from an origin CORS allows (no cross-site hijacking).
+    const origin = request.headers.origin;
+    if (origin !== undefined && !sameOrigin(origin, request.headers.host) && !options.originAllowed(origin))
+      return refuseUpgrade(socket, 403, 'FORBIDDEN', 'This origin may not open a connection');
+    const ip = options.clientIp(request);
+    if (!options.quota.connect(ip)) {
+      const { connectionsPerIp } = options.quota.limits;
+      return refuseUpgrade(
+        socket,
+        429,
+        'RATE_LIMITED',
+        `At most ${connectionsPerIp} connections per client address`,
+      );
+    }
+    socket.once('close', () => options.quota.disconnect(ip));
     wss.handleUpgrade(request, socket, head, (ws) => {
       if (ws.protocol !== GRAPHQL_TRANSPORT_WS_PROTOCOL) {
         ws.close(CloseCode.SubprotocolNotAcceptable, 'Subprotocol not acceptable');
@@ -66,13 +85,34 @@ export function attachWebSocketServer(server: Server, options: WsOptions) {
   };
 }
 
+/** The page was served by this gateway (the playground): always allowed, as browsers allow it for HTTP. */
+function sameOrigin(origin: string, host: string | undefined): boolean {
+  if (!host) return false;
+  try {
+    return new URL(origin).host === host.toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
+/** An HTTP answer on the raw socket before any handshake: JSON with a code, like every other refusal. */
+function refuseUpgrade(socket: Socket, status: number, code: string, message: string) {
+  const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
+  const reason = status === 429 ? 'Too Many Requests' : 'Forbidden';
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
 function serveConnection(ws: WebSocket, request: IncomingMessage, options: WsOptions) {
   options.onConnection?.(1);
   const operations = new Map<string, () => void>();
   let context: GatewayContext | undefined;
   let apiKey: string | undefined;
+  let authorization: string | undefined;
   let initReceived = false;
-  const ip = request.socket.remoteAddress ?? 'unknown';
+  const ip = options.clientIp(request);
   const initTimer = setTimeout(() => {
     if (!context) ws.close(CloseCode.ConnectionInitialisationTimeout, 'Connection initialisation timeout');
   }, options.connectionInitTimeoutMs ?? 3_000);
@@ -104,13 +144,19 @@ function serveConnection(ws: WebSocket, request: IncomingMessage, options: WsOpt
         initReceived = true;
         try {
           apiKey = apiKeyFrom(message.payload, request);
-          context = await options.authenticate(authorizationFrom(message.payload, request));
-          // A bad partner key fails the connection, like a bad token.
-          if (apiKey !== undefined && !(await options.verifyApiKey(apiKey))) throw new Error('bad API key');
+          authorization = authorizationFrom(message.payload, request);
+          const identified = await options.identify({
+            ...(apiKey !== undefined ? { apiKey } : {}),
+            ...(authorization !== undefined ? { authorization } : {}),
+            ip,
+          });
+          context = options.contextFor({ query: undefined, ...identified }, authorization, ip);
           clearTimeout(initTimer);
           ws.send(JSON.stringify({ type: MessageType.ConnectionAck }));
-        } catch {
-          ws.close(CloseCode.Forbidden, 'Forbidden');
+        } catch (error) {
+          // Over a rate limit: 4429 (graphql-ws's "too many" code family); a bad key or token: 4403.
+          if (error instanceof Refusal && error.code === 'RATE_LIMITED') ws.close(4429, 'Too many requests');
+          else ws.close(CloseCode.Forbidden, 'Forbidden');
         }
         return;
       }
@@ -132,13 +178,23 @@ function serveConnection(ws: WebSocket, request: IncomingMessage, options: WsOpt
           return ws.close(CloseCode.SubscriberAlreadyExists, `Subscriber for ${id} already exists`);
         const idJson = JSON.stringify(id);
         const writer = new LatestOnlyWriter(transport);
-        const finish = () => operations.delete(id);
-        operations.set(id, () => {}); // reserve the id while starting
-        let admitted;
+        const refuse = (errors: unknown) =>
+          writer.sendFinal(`{"id":${idJson},"type":"error","payload":${JSON.stringify(errors)}}`);
+        const { perConnection } = options.quota.limits;
+        if (operations.size >= perConnection)
+          return refuse(quotaRefusal(`At most ${perConnection} operations at once on one connection`));
+        const release = options.quota.acquire(ip, context.caller.user?.id);
+        if (typeof release !== 'function') return refuse(quotaRefusal(release.refused));
+        const finish = () => {
+          operations.delete(id);
+          release();
+        };
+        operations.set(id, release); // reserve the id while starting
+        let admitted: Admitted;
         try {
           admitted = await options.admit(
-            { ...(apiKey !== undefined ? { apiKey } : {}), hasToken: !!context.authorization, ip },
-            message.payload,
+            { ...(apiKey !== undefined ? { apiKey } : {}), user: context.caller.user ?? null, ip },
+            message.payload as unknown as Record<string, unknown>,
           );
         } catch (error) {
           finish();
@@ -149,9 +205,7 @@ function serveConnection(ws: WebSocket, request: IncomingMessage, options: WsOpt
           writer.sendFinal(`{"id":${idJson},"type":"error","payload":${JSON.stringify(payload)}}`);
           return;
         }
-        const operationContext = admitted.partner
-          ? { ...context, partnerKeyId: admitted.partner.id }
-          : context;
+        const operationContext = options.contextFor(admitted, authorization, ip);
         const subscriber = {
           next: (payloadJson: string) =>
             writer.send(`{"id":${idJson},"type":"next","payload":${payloadJson}}`),
@@ -179,8 +233,12 @@ function serveConnection(ws: WebSocket, request: IncomingMessage, options: WsOpt
           );
           return;
         }
-        if (operations.has(id)) operations.set(id, stop);
-        else stop();
+        if (operations.has(id)) {
+          operations.set(id, () => {
+            stop();
+            release();
+          });
+        } else stop();
         return;
       }
       case MessageType.Complete: {

@@ -1,4 +1,5 @@
 import CircuitBreaker from 'opossum';
+import { LRUCache } from 'lru-cache';
 import { Pool } from 'undici';
 
 /** A subgraph's answer, read once: several waiting requests may share it (see `shared`). */
@@ -14,44 +15,42 @@ export interface RawResponse {
  * by representation.
  */
 export class ResponseMemory {
-  private readonly entries = new Map<string, { until: number; value: RawResponse | string }>();
+  // Bounded by bytes (answers are as large as callers make them) and by age.
+  private readonly entries: LRUCache<string, RawResponse | string>;
   /** Bumped by every write, so reads begun before it are neither remembered nor joined. */
   generation = 0;
 
-  constructor(readonly ttlMs: number) {}
+  constructor(
+    readonly ttlMs: number,
+    maxBytes = 64 * 1024 * 1024,
+  ) {
+    this.entries = new LRUCache<string, RawResponse | string>({
+      maxSize: maxBytes,
+      sizeCalculation: (value, key) =>
+        key.length + (typeof value === 'string' ? value : value.text).length + 64,
+      ttl: Math.max(1, ttlMs),
+      ttlAutopurge: false,
+    });
+  }
 
   get(key: string): RawResponse | undefined {
-    const value = this.lookup(key);
+    const value = this.entries.get(key);
     return typeof value === 'object' ? value : undefined;
   }
 
   getEntity(key: string): string | undefined {
-    const value = this.lookup(key);
+    const value = this.entries.get(key);
     return typeof value === 'string' ? value : undefined;
   }
 
   set(key: string, value: RawResponse | string) {
     if (this.ttlMs <= 0) return;
-    this.entries.set(key, { until: Date.now() + this.ttlMs, value });
-    // Bounded: entries older than the window are worthless anyway.
-    if (this.entries.size > 50_000) {
-      const now = Date.now();
-      for (const [k, v] of this.entries) if (v.until <= now) this.entries.delete(k);
-      if (this.entries.size > 50_000) this.entries.clear();
-    }
+    this.entries.set(key, value);
   }
 
   clear() {
     this.generation++;
     this.entries.clear();
-  }
-
-  private lookup(key: string): RawResponse | string | undefined {
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    if (entry.until > Date.now()) return entry.value;
-    this.entries.delete(key);
-    return undefined;
   }
 }
 

@@ -138,7 +138,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     };
     const gateway = await startGateway(
       { ...gatewayEnv, JWKS_URL },
-      { log: log('gateway'), ...port(gatewayEnv.GATEWAY_PORT), subgraphUrls: urls },
+      {
+        log: log('gateway'),
+        ...port(gatewayEnv.GATEWAY_PORT),
+        ...(random ? { opsPort: 0 } : {}),
+        subgraphUrls: urls,
+      },
     );
     started.push(gateway);
 

@@ -37,6 +37,7 @@ async function gatewayWith(source: Record<string, string>, subgraphUrls: Record<
   });
   const gateway = await startGateway(env, {
     port: 0,
+    opsPort: 0,
     log: createLogger('gateway', 'silent'),
     subgraphUrls: { ...stack.urls, ...subgraphUrls },
   });

@@ -168,11 +168,11 @@ describe('apps without a key', () => {
   it('cannot run depth, alias, token or cost bombs', async () => {
     const deep = `{ events { edges { node { organizer { organizedEvents { edges { node { organizer { organizedEvents { edges { node { organizer { organizedEvents { totalCount } } } } } } } } } } } } } }`;
     const aliases = `{ ${Array.from({ length: 40 }, (_, i) => `a${i}: events { totalCount }`).join(' ')} }`;
-    const tokens = `{ events { totalCount ${' __typename'.repeat(3_500)} } }`;
+    const tokens = `{ events { totalCount ${' a'.repeat(3_500)} } }`;
     // Within the depth and alias limits, but wide: only the cost limit stops it.
     const inner = `edges { node { venue { name address city country capacity latitude longitude } organizer { organizedEvents { edges { node { title venue { name city } ticketTiers { name priceCents available } } } } } ticketTiers { name priceCents currency capacity available } } }`;
     const costly = `query { events { ...A } } fragment A on EventConnection { ${Array.from({ length: 12 }, (_, i) => `b${i}: ${inner}`).join(' ')} }`;
-    const expected = [/depth/, /Aliases/, /tokens/, /Cost/];
+    const expected = [/depth/, /Aliases/, /tokens/, /cost/];
     for (const [i, query] of [deep, aliases, tokens, costly].entries()) {
       const res = await post({ query });
       expect(res.status).toBe(400);

@@ -239,6 +239,7 @@ describe.skipIf(browserMissing)('the playground', () => {
     });
     production = await startGateway(env, {
       port: 0,
+      opsPort: 0,
       subgraphUrls: stack.urls,
       log: createLogger('gateway', 'silent'),
     });

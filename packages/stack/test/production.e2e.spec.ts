@@ -1,7 +1,11 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { freshDatabase } from '@marquee/db/test-database';
+import { EnvError } from '@marquee/env';
+import { createLogger } from '@marquee/subgraph-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack } from '../src/stack.js';
 import { startTestStack, type TestStack } from './harness.js';
 
 const manifest = JSON.parse(
@@ -20,6 +24,8 @@ beforeAll(async () => {
     NODE_ENV: 'production',
     JWT_PRIVATE_KEY: pem,
     RATE_LIMIT_ANONYMOUS_PER_MINUTE: '8',
+    // A staging-like deployment: the built-in test payment provider, knowingly.
+    ALLOW_TEST_PAYMENTS: 'true',
   });
 });
 afterAll(() => stack?.stop());
@@ -41,7 +47,7 @@ async function post(body: object, headers: Record<string, string> = {}) {
 }
 
 describe('NODE_ENV=production', () => {
-  it('runs registered operations and APQ, refuses ad-hoc documents, introspection and suggestions', async () => {
+  it('runs registered operations only, refusing ad-hoc documents and APQ registration', async () => {
     const signedUp = await post({
       query: signUp.body,
       variables: { input: { email: 'prod@example.com', password: 'long enough password', name: 'Prod' } },
@@ -58,23 +64,20 @@ describe('NODE_ENV=production', () => {
     const adHoc = await post({ query: '{ events { totalCount } }' }, auth);
     expect(adHoc.body.errors![0]!.extensions.code).toBe('PERSISTED_QUERY_NOT_ALLOWED');
 
-    // Introspection and field suggestions, through APQ (the only way to send a new document).
-    const introspect = '{ __schema { types { name } } }';
-    const hash = (await import('node:crypto')).createHash('sha256').update(introspect).digest('hex');
-    const introspection = await post(
-      { query: introspect, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } },
+    // No new document reaches the executor at all: APQ registration is off too (see
+    // attacks/production-edge.e2e.spec.ts for introspection and suggestions with it on).
+    const hash = (await import('node:crypto'))
+      .createHash('sha256')
+      .update('{ events { totalCount } }')
+      .digest('hex');
+    const apq = await post(
+      {
+        query: '{ events { totalCount } }',
+        extensions: { persistedQuery: { version: 1, sha256Hash: hash } },
+      },
       auth,
     );
-    expect(JSON.stringify(introspection.body)).toMatch(/introspection/i);
-    expect(introspection.body.data).toBeUndefined();
-    const typo = '{ evnts { totalCount } }';
-    const typoHash = (await import('node:crypto')).createHash('sha256').update(typo).digest('hex');
-    const suggested = await post(
-      { query: typo, extensions: { persistedQuery: { version: 1, sha256Hash: typoHash } } },
-      auth,
-    );
-    expect(suggested.body.errors![0]!.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
-    expect(suggested.body.errors![0]!.message).not.toMatch(/Did you mean/);
+    expect(apq.body.errors![0]!.extensions.code).toBe('PERSISTED_QUERY_NOT_ALLOWED');
   });
 
   it('limits anonymous traffic per IP, with a retry-after hint', async () => {
@@ -93,5 +96,33 @@ describe('NODE_ENV=production', () => {
   it('shows no stack traces or SQL in errors', async () => {
     const res = await post({ query: trending.body, variables: { first: -5 } });
     expect(JSON.stringify(res.body)).not.toMatch(/stack|\.ts:\d|select |node_modules/i);
+  });
+});
+
+describe('NODE_ENV=production without ALLOW_TEST_PAYMENTS', () => {
+  it('refuses to start on the built-in test payment provider (tok_ok charges nothing), saying what to do', async () => {
+    const database = await freshDatabase();
+    const outcome = await startStack({
+      databaseUrl: database.url,
+      ports: 'random',
+      source: { NODE_ENV: 'production', JWT_PRIVATE_KEY: pem, LOG_LEVEL: 'silent' },
+      log: (name) => createLogger(name, 'silent'),
+    }).then(
+      async (started) => {
+        await started.close();
+        return 'started';
+      },
+      (error: unknown) => error,
+    );
+    await database.drop();
+    expect(outcome).toBeInstanceOf(EnvError);
+    expect((outcome as EnvError).problems).toEqual([
+      expect.stringMatching(
+        /^PAYMENT_PROVIDER: is "test" with NODE_ENV=production: .*tok_ok and charges nothing/,
+      ),
+    ]);
+    expect((outcome as EnvError).message).toMatch(
+      /Configure a real payment provider, or set ALLOW_TEST_PAYMENTS=true/,
+    );
   });
 });

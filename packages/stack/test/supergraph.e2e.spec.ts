@@ -9,6 +9,13 @@ import { buy, createEvent } from './fixtures.js';
 import { ATTENDEE, ORGANIZER, startTestStack, type TestStack } from './harness.js';
 
 const configPath = fileURLToPath(new URL('../../../supergraph.yaml', import.meta.url));
+const manifestPath = fileURLToPath(
+  new URL('../../../operations/persisted-query-manifest.json', import.meta.url),
+);
+const manifestBody = (name: string) =>
+  (
+    JSON.parse(readFileSync(manifestPath, 'utf8')) as { operations: { name: string; body: string }[] }
+  ).operations.find((o) => o.name === name)!.body;
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -99,21 +106,31 @@ describe('the supergraph', () => {
   });
 
   it('exports request, subgraph, pool, subscription and business metrics', async () => {
+    // Labelled by name only when registered (sent by id or as its exact text); anything else is `other`.
+    const registered = manifestBody('TrendingEvents');
+    expect((await stack.call(registered, { first: 1 })).errors).toBeUndefined();
     const res = await stack.call(`query MetricsProbe { events(first: 1) { totalCount } }`);
     expect(res.errors).toBeUndefined();
     const scrape = async (url: string) => (await fetch(url.replace(/\/graphql$/, '/metrics'))).text();
     const series = (name: string, labels = '') => new RegExp(`^${name}\\{[^}]*${labels}[^}]*\\} \\d`, 'm');
 
     const gateway = await scrape(stack.gatewayUrl);
-    expect(gateway).toMatch(series('graphql_requests_total', 'operation="MetricsProbe"'));
-    expect(gateway).toMatch(series('graphql_request_duration_seconds_count', 'operation="MetricsProbe"'));
+    expect(gateway).toMatch(series('graphql_requests_total', 'operation="TrendingEvents"'));
+    expect(gateway).toMatch(series('graphql_request_duration_seconds_count', 'operation="TrendingEvents"'));
+    expect(gateway).toMatch(series('graphql_requests_total', 'operation="other"'));
+    expect(gateway).not.toContain('MetricsProbe');
     expect(gateway).toMatch(series('gateway_subgraph_request_duration_seconds_count', 'subgraph="events"'));
     expect(gateway).toMatch(/^# TYPE gateway_subgraph_request_errors_total counter$/m);
     for (const name of ['gateway_subscriptions_active', 'gateway_websocket_connections'])
       expect(gateway).toMatch(series(name));
 
+    const recommendations = await scrape(stack.urls.recommendations);
+    expect(recommendations).toMatch(
+      series('graphql_requests_total', 'operation="TrendingEvents__recommendations__0"'),
+    );
     const events = await scrape(stack.urls.events);
-    expect(events).toMatch(series('graphql_requests_total', 'operation="MetricsProbe__events__0"'));
+    expect(events).toMatch(series('graphql_requests_total', 'operation="other"'));
+    expect(events).not.toContain('MetricsProbe');
     for (const url of Object.values(stack.urls)) {
       const text = await scrape(url);
       for (const name of [

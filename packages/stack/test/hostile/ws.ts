@@ -27,8 +27,9 @@ export class RawGraphQLWs {
     socket.on('error', () => {});
   }
 
-  static async open(httpUrl: string): Promise<RawGraphQLWs> {
-    const socket = new WebSocket(httpUrl.replace(/^http/, 'ws'), 'graphql-transport-ws');
+  /** Rejects with `Unexpected server response: <status>` when the upgrade is refused. */
+  static async open(httpUrl: string, headers: Record<string, string> = {}): Promise<RawGraphQLWs> {
+    const socket = new WebSocket(httpUrl.replace(/^http/, 'ws'), 'graphql-transport-ws', { headers });
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);
@@ -45,6 +46,22 @@ export class RawGraphQLWs {
   async init(payload: unknown = {}): Promise<void> {
     this.send({ type: 'connection_init', payload });
     await this.until((frames) => frames.some((f) => f.type === 'connection_ack'), 5_000);
+  }
+
+  /** Whether connection_init was acknowledged (false: the server closed the connection). */
+  get acknowledged() {
+    return this.frames.some((f) => f.type === 'connection_ack');
+  }
+
+  /** The frames received for operation `id` so far. */
+  framesOf(id: string): Frame[] {
+    return this.frames.filter((f) => f.id === id);
+  }
+
+  /** Waits until a frame for `id` has arrived (or the timeout). */
+  async firstFrame(id: string, timeoutMs = 10_000): Promise<Frame | undefined> {
+    await this.until((frames) => frames.some((f) => f.id === id), timeoutMs);
+    return this.frames.find((f) => f.id === id);
   }
 
   /** Frames for operation `id` until it ends (error or complete), or undefined on timeout. */
