@@ -42,6 +42,7 @@ import { RefundsRepository } from './refunds/refunds.repository.js';
 import { RefundsResolver } from './refunds/refunds.resolver.js';
 import { RefundsService } from './refunds/refunds.service.js';
 import { ReservationItemResolver, ReservationsResolver } from './reservations/reservations.resolver.js';
+import { HoldLimitsRepository } from './reservations/hold-limits.repository.js';
 import { ReservationsRepository } from './reservations/reservations.repository.js';
 import { ReservationsService } from './reservations/reservations.service.js';
 import { Sweeper } from './reservations/sweeper.js';
@@ -174,6 +175,7 @@ export class TicketsAppModule {
         TiersResolver,
         EventTicketsResolver,
         AvailabilityResolver,
+        HoldLimitsRepository,
         ReservationsService,
         ReservationsResolver,
         ReservationItemResolver,

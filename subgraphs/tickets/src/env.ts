@@ -13,6 +13,13 @@ export const ticketsEnvSchema = z
     EVENTS_URL: common.url.default('http://127.0.0.1:4001/graphql'),
     /** How long a hold lasts. */
     RESERVATION_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+    /** Live (HELD, unexpired) holds one user may have at once, over all events. */
+    MAX_LIVE_HOLDS_PER_USER: z.coerce.number().int().min(1).max(1_000).default(3),
+    /**
+     * How long one user may keep holding one tier in a row, however often they release and
+     * hold again (see hold-limits.ts). Unset: 2 x RESERVATION_TTL_SECONDS (holdCeilingSeconds).
+     */
+    HOLD_CEILING_SECONDS: z.coerce.number().int().min(1).max(604_800).optional(),
     /** How often the sweeper releases expired holds (replicas share the work). */
     SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(5_000),
     /** A charge taking longer than this fails the checkout (and counts against the breaker). */
@@ -31,13 +38,50 @@ export const ticketsEnvSchema = z
     NOTIFY_RECIPIENT: z.string().includes('{userId}').default('{userId}@users.marquee.test'),
     /** How often the notification dispatcher looks for due notifications (it is also woken on new ones). */
     NOTIFY_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(5_000),
+    /** Who takes the money. Only the built-in test provider exists so far (a real one: Step 11). */
+    PAYMENT_PROVIDER: z.enum(['test']).default('test'),
+    /** Lets NODE_ENV=production run the test provider: staging and demo deployments only. */
+    ALLOW_TEST_PAYMENTS: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true'),
     DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
     LOG_LEVEL: common.logLevel,
     SHUTDOWN_TIMEOUT_MS: common.shutdownTimeoutMs,
   })
-  .refine((env) => env.CHECKOUT_RECOVERY_AFTER_MS > env.PAYMENT_TIMEOUT_MS, {
-    message: 'must be longer than PAYMENT_TIMEOUT_MS',
-    path: ['CHECKOUT_RECOVERY_AFTER_MS'],
-  });
+  .superRefine((env, ctx) => {
+    const problem = (path: string, message: string) =>
+      ctx.addIssue({ code: 'custom', path: [path], message });
+    if (env.CHECKOUT_RECOVERY_AFTER_MS <= env.PAYMENT_TIMEOUT_MS)
+      problem('CHECKOUT_RECOVERY_AFTER_MS', 'must be longer than PAYMENT_TIMEOUT_MS');
+    if (env.HOLD_CEILING_SECONDS !== undefined && env.HOLD_CEILING_SECONDS < env.RESERVATION_TTL_SECONDS)
+      problem('HOLD_CEILING_SECONDS', 'must be at least RESERVATION_TTL_SECONDS');
+  })
+  // The test provider confirms `tok_ok` without taking any money: never by accident in production.
+  // Checked even when other variables are wrong (`when`), so it is listed with them; those three
+  // may then be missing or invalid, hence the exact comparisons.
+  .superRefine(
+    (env, ctx) => {
+      if (
+        env.NODE_ENV === 'production' &&
+        env.PAYMENT_PROVIDER === 'test' &&
+        env.ALLOW_TEST_PAYMENTS === false
+      )
+        ctx.addIssue({
+          code: 'custom',
+          path: ['PAYMENT_PROVIDER'],
+          message:
+            'is "test" with NODE_ENV=production: the built-in test provider accepts tok_ok and charges nothing. ' +
+            'Configure a real payment provider, or set ALLOW_TEST_PAYMENTS=true for a staging or demo ' +
+            'deployment that must not take real money',
+        });
+    },
+    { when: () => true },
+  );
 
 export type TicketsEnv = z.infer<typeof ticketsEnvSchema>;
+
+/** HOLD_CEILING_SECONDS, or twice the hold length when it is not set. */
+export const holdCeilingSeconds = (
+  env: Pick<TicketsEnv, 'HOLD_CEILING_SECONDS' | 'RESERVATION_TTL_SECONDS'>,
+) => env.HOLD_CEILING_SECONDS ?? 2 * env.RESERVATION_TTL_SECONDS;

@@ -63,6 +63,8 @@ export async function startBenchWorld(env: Record<string, string> = {}) {
   const internalSecret = randomBytes(16).toString('hex');
   const config = parseEnv(ticketsEnvSchema, {
     NODE_ENV: 'production',
+    // The benchmark pays with the built-in test provider (tok_ok).
+    ALLOW_TEST_PAYMENTS: 'true',
     DATABASE_URL: database.url,
     INTERNAL_SECRET: internalSecret,
     HOST: '127.0.0.1',

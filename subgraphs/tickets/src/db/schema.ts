@@ -120,7 +120,25 @@ export const reservations = tickets.table(
     index('reservations_held_event_idx')
       .on(t.eventId, t.expiresAt)
       .where(sql`status = 'HELD'`),
+    // A user's live holds (the per-user limits), and their recent holds (the holding window).
+    index('reservations_held_user_idx')
+      .on(t.userId, t.expiresAt)
+      .where(sql`status = 'HELD'`),
+    index('reservations_user_created_idx').on(t.userId, t.createdAt),
   ],
+);
+
+/** The start of a user's holding window on a tier (reservations/hold-limits.ts), written when one starts. */
+export const holdWindows = tickets.table(
+  'hold_windows',
+  {
+    userId: uuid('user_id').notNull(),
+    tierId: uuid('tier_id')
+      .notNull()
+      .references(() => ticketTiers.id),
+    startedAt: ts('started_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.tierId] })],
 );
 
 export const reservationItems = tickets.table(

@@ -11,8 +11,11 @@ import { checkKey, replay, requestHash } from '../idempotency.js';
 import { inSalesWindow } from '../availability/availability.service.js';
 import { TiersRepository } from '../tiers/tiers.repository.js';
 import { CONFIG, DB, OUTBOX_KICK, type OutboxKick } from '../tokens.js';
-import type { TicketsEnv } from '../env.js';
+import { holdCeilingSeconds, type TicketsEnv } from '../env.js';
 import { TicketsMetrics } from '../metrics.js';
+import { MAX_CENTS, MAX_PER_ORDER } from '../amounts.js';
+import { decideHold, type HoldLimitSettings } from './hold-limits.js';
+import { HoldLimitsRepository } from './hold-limits.repository.js';
 import { ReservationsRepository, type ReservationRow } from './reservations.repository.js';
 
 export interface ItemInput {
@@ -33,8 +36,11 @@ export function reportedStatus(r: Pick<ReservationRow, 'status' | 'expiresAt'>, 
 
 @Injectable()
 export class ReservationsService {
+  private readonly limits: HoldLimitSettings;
+
   constructor(
     private readonly repository: ReservationsRepository,
+    private readonly holdLimits: HoldLimitsRepository,
     private readonly tiers: TiersRepository,
     private readonly inventory: InventoryRepository,
     private readonly directory: EventDirectory,
@@ -43,7 +49,13 @@ export class ReservationsService {
     @Inject(CONFIG) private readonly env: TicketsEnv,
     @Inject(OUTBOX_KICK) private readonly outbox: OutboxKick,
     private readonly metrics: TicketsMetrics,
-  ) {}
+  ) {
+    this.limits = {
+      maxLiveHolds: env.MAX_LIVE_HOLDS_PER_USER,
+      ceilingSeconds: holdCeilingSeconds(env),
+      cooldownSeconds: env.RESERVATION_TTL_SECONDS,
+    };
+  }
 
   async reserve(ctx: TicketsContext, eventId: string, input: ItemInput[], key: string) {
     const user = requireUser(ctx.caller);
@@ -67,25 +79,37 @@ export class ReservationsService {
     await this.refuseIfFull(eventId, items, tiers);
     const currency = tiers.get(items[0]!.tierId)!.currency;
     const totalCents = items.reduce((sum, i) => sum + i.quantity * tiers.get(i.tierId)!.priceCents, 0);
+    if (totalCents > MAX_CENTS)
+      throw badInput(`The total may be at most ${MAX_CENTS} (minor units): reserve fewer tickets`, 'items');
+    const tierIds = items.map((i) => i.tierId);
 
     const outcome = await inTransaction(this.database.db, async (tx) => {
-      // Sent together (one round trip): the event's entry under a share lock (a cancellation
-      // waits for us, or we see it), the reservation, and the tiers locked in id order.
-      const [entry, reservation, locked] = await Promise.all([
+      // Sent together (one round trip): this user's lock first (their other holds in flight
+      // commit before we count), their live holds and holding windows, the event's entry under
+      // a share lock (a cancellation waits for us, or we see it), the reservation, and the
+      // tiers locked in id order.
+      const [, live, windows, entry, inserted, locked] = await Promise.all([
+        this.holdLimits.lockUser(tx, user.id),
+        this.holdLimits.liveHolds(tx, user.id, tierIds),
+        this.holdLimits.windows(tx, user.id, tierIds),
         this.directoryRows.lockShared(tx, eventId),
         this.repository.insertHeld(
           tx,
           { userId: user.id, eventId, totalCents, currency, idempotencyKey: key, requestHash: hash },
           this.env.RESERVATION_TTL_SECONDS,
         ),
-        this.inventory.lockTiers(
-          tx,
-          items.map((i) => i.tierId),
-        ),
+        this.inventory.lockTiers(tx, tierIds),
       ]);
       if (entry?.status === 'CANCELLED') throw cancelled();
-      if (!reservation) return undefined; // a concurrent request with this key won
-      const expired = await this.hold(tx, reservation, items, tiers, locked);
+      if (!inserted) return undefined; // a concurrent request with this key won
+      // created_at is this transaction's now(): the clock expiry is measured by.
+      const limit = decideHold({ now: inserted.createdAt, items, tiers, live, windows }, this.limits);
+      const reservation =
+        limit.until < inserted.expiresAt ? { ...inserted, expiresAt: limit.until } : inserted;
+      const expired = await this.hold(tx, reservation, items, tiers, locked, () => [
+        this.holdLimits.startWindows(tx, user.id, limit.newWindows),
+        ...(reservation === inserted ? [] : [this.holdLimits.endBy(tx, reservation.id, limit.until)]),
+      ]);
       return { reservation, expired };
     });
     if (!outcome) return replay((await this.repository.findByKey(user.id, key))!, hash);
@@ -98,7 +122,7 @@ export class ReservationsService {
    * Inside the reservation's transaction, tiers locked: take the seats, all or nothing. Holds
    * that ran out but were not swept yet do not count: if seats are short, those on these
    * tiers are expired first (lazy expiry), so expiry never depends on a worker running.
-   * Returns how many holds it expired.
+   * `alsoWrite` goes out with the hold's own writes. Returns how many holds it expired.
    */
   private async hold(
     tx: TicketsTx,
@@ -106,6 +130,7 @@ export class ReservationsService {
     items: ItemInput[],
     tiers: Map<string, TierRow>,
     locked: Map<string, TierRow>,
+    alsoWrite: () => Promise<void>[],
   ) {
     const shortOf = (freed: Map<string, number>) =>
       items.find((i) => {
@@ -146,6 +171,7 @@ export class ReservationsService {
         })),
       ),
       this.inventory.announce(tx, [reservation.eventId]),
+      ...alsoWrite(),
     ]);
     return freed.holds;
   }
@@ -240,8 +266,8 @@ function checkItems(items: ItemInput[]): ItemInput[] {
     if (!isId(item.tierId)) throw badInput('Unknown tier', 'items');
     if (seen.has(item.tierId)) throw badInput('Each tier may appear only once', 'items');
     seen.add(item.tierId);
-    if (!Number.isInteger(item.quantity) || item.quantity < 1)
-      throw badInput('quantity must be at least 1', 'items');
+    if (!Number.isInteger(item.quantity) || item.quantity < 1 || item.quantity > MAX_PER_ORDER)
+      throw badInput(`quantity must be between 1 and ${MAX_PER_ORDER}`, 'items');
   }
   return [...items]
     .map((i) => ({ tierId: i.tierId, quantity: i.quantity }))

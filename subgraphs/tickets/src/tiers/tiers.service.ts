@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { badInput, conflict, forbidden, isId, notFound } from '@marquee/subgraph-kit';
 import { canManage, requireUser } from '../access.js';
+import { MAX_CAPACITY, MAX_CENTS, MAX_PER_ORDER } from '../amounts.js';
 import type { TicketsContext } from '../context.js';
 import type { TicketsDatabase } from '../db/database.js';
 import { inTransaction } from '../db/transaction.js';
@@ -53,18 +54,24 @@ export class TiersService {
 function validate(input: TierInput) {
   const name = input.name.trim();
   if (name.length < 1 || name.length > 100) throw badInput('name must be 1 to 100 characters', 'name');
-  if (!Number.isInteger(input.priceCents) || input.priceCents < 0)
-    throw badInput('priceCents must be a whole number >= 0', 'priceCents');
+  if (!Number.isInteger(input.priceCents) || input.priceCents < 0 || input.priceCents > MAX_CENTS)
+    throw badInput(`priceCents must be a whole number from 0 to ${MAX_CENTS}`, 'priceCents');
   if (!/^[A-Z]{3}$/.test(input.currency))
     throw badInput('currency must be an ISO 4217 code such as EUR', 'currency');
-  if (!Number.isInteger(input.capacity) || input.capacity < 1 || input.capacity > 1_000_000)
-    throw badInput('capacity must be between 1 and 1000000', 'capacity');
+  if (!Number.isInteger(input.capacity) || input.capacity < 1 || input.capacity > MAX_CAPACITY)
+    throw badInput(`capacity must be between 1 and ${MAX_CAPACITY}`, 'capacity');
   // The SDL default (10) shrinks to fit a smaller tier; any other value must fit as given.
   const requested = input.maxPerOrder ?? DEFAULT_MAX_PER_ORDER;
   const maxPerOrder = requested === DEFAULT_MAX_PER_ORDER ? Math.min(requested, input.capacity) : requested;
-  if (!Number.isInteger(maxPerOrder) || maxPerOrder < 1 || maxPerOrder > 100)
-    throw badInput('maxPerOrder must be between 1 and 100', 'maxPerOrder');
+  if (!Number.isInteger(maxPerOrder) || maxPerOrder < 1 || maxPerOrder > MAX_PER_ORDER)
+    throw badInput(`maxPerOrder must be between 1 and ${MAX_PER_ORDER}`, 'maxPerOrder');
   if (maxPerOrder > input.capacity) throw badInput('maxPerOrder cannot exceed capacity', 'maxPerOrder');
+  // A full order of this tier must have a total we can store (and charge).
+  if (input.priceCents * maxPerOrder > MAX_CENTS)
+    throw badInput(
+      `priceCents x maxPerOrder must not exceed ${MAX_CENTS}: lower the price or maxPerOrder`,
+      'priceCents',
+    );
   const salesStartAt = input.salesStartAt ?? null;
   const salesEndAt = input.salesEndAt ?? null;
   if (salesStartAt && salesEndAt && salesStartAt >= salesEndAt)
