@@ -28,3 +28,6 @@ export const conflict = (message: string, extra?: Record<string, unknown>) =>
 /** `field` names the offending input, so forms can point at it. */
 export const badInput = (message: string, field?: string) =>
   apiError(ErrorCode.badUserInput, message, field ? { field } : {});
+/** As the gateway's own rate limit answers: `retryAfterSeconds` says when trying again can work. */
+export const rateLimited = (retryAfterSeconds: number, what = 'requests') =>
+  apiError(ErrorCode.rateLimited, `Too many ${what}; retry in ${retryAfterSeconds} s`, { retryAfterSeconds });

@@ -1,7 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { createTokenVerifier } from '@marquee/auth';
-import { OpsModule, resolveCaller, subgraphGraphQLModule, type ServiceRuntime } from '@marquee/subgraph-kit';
+import {
+  clientIpOf,
+  OpsModule,
+  resolveCaller,
+  subgraphGraphQLModule,
+  type ServiceRuntime,
+} from '@marquee/subgraph-kit';
 import { ApiKeysRepository } from './api-keys/api-keys.repository.js';
 import { ApiKeysResolver } from './api-keys/api-keys.resolver.js';
 import { ApiKeysService } from './api-keys/api-keys.service.js';
@@ -13,6 +19,8 @@ import { SessionsRepository } from './sessions/sessions.repository.js';
 import { SessionsResolver } from './sessions/sessions.resolver.js';
 import { SessionsService } from './sessions/sessions.service.js';
 import { SigningKeys } from './sessions/signing-keys.js';
+import { ThrottlesRepository } from './throttles/throttles.repository.js';
+import { ThrottlesService } from './throttles/throttles.service.js';
 import { CONFIG, DB } from './tokens.js';
 import { createUserLoader } from './users/users.loader.js';
 import { UsersRepository } from './users/users.repository.js';
@@ -63,6 +71,8 @@ export class UsersAppModule {
             production: options.env.NODE_ENV === 'production',
             context: async (req): Promise<UsersContext> => ({
               caller: await resolveCaller(req, verifier),
+              // Trusted only because every /graphql request carries the internal credential.
+              clientIp: clientIpOf(req),
               loaders: { user: createUserLoader(users) },
             }),
           }),
@@ -75,6 +85,8 @@ export class UsersAppModule {
         SessionsRepository,
         SessionsService,
         SessionsResolver,
+        ThrottlesRepository,
+        ThrottlesService,
         ApiKeysRepository,
         ApiKeysService,
         ApiKeysResolver,

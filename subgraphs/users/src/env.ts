@@ -18,6 +18,17 @@ export const usersEnvSchema = z
       .int()
       .min(300)
       .default(30 * 86_400),
+    /** A refresh token presented again this soon after its rotation gets the same successor. */
+    REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
+    /** Free wrong passwords per account from one client address (see throttles/throttles.service.ts). */
+    SIGN_IN_FREE_FAILURES: z.coerce.number().int().min(1).default(5),
+    /** Free wrong passwords per account from all addresses together. */
+    SIGN_IN_FREE_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(20),
+    /** Free wrong passwords per client address across all accounts (credential stuffing). */
+    SIGN_IN_FREE_FAILURES_PER_IP: z.coerce.number().int().min(1).default(100),
+    /** Longest delay a sign-in throttle imposes (the account-wide one stops at a minute). */
+    SIGN_IN_MAX_DELAY_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+    SIGN_UP_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(20),
     DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
     LOG_LEVEL: common.logLevel,
     SHUTDOWN_TIMEOUT_MS: common.shutdownTimeoutMs,

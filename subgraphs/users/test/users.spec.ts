@@ -86,6 +86,13 @@ describe('sessions', () => {
     const second = await users.call<{ refreshSession: Auth }>(REFRESH, { t: first.refreshToken });
     expect(second.errors).toBeUndefined();
     expect(second.data!.refreshSession.refreshToken).not.toBe(first.refreshToken);
+    // Within the reuse grace it only gets the same successor again (test/refresh-reuse.spec.ts)...
+    const again = await users.call<{ refreshSession: Auth }>(REFRESH, { t: first.refreshToken });
+    expect(again.data).toEqual(second.data);
+    // ...after it, it is a replay.
+    const sql = postgres(users.databaseUrl, { max: 1 });
+    await sql`update users.refresh_tokens set rotated_at = rotated_at - interval '1 minute' where rotated_at is not null`;
+    await sql.end();
     const replay = await users.call(REFRESH, { t: first.refreshToken });
     expect(errorCodes(replay)).toEqual(['UNAUTHENTICATED']);
     // A replay of a rotated token ends the whole session family, including the newest token.

@@ -1,71 +1,91 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, getTableColumns, gt, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import { DB } from '../tokens.js';
-import { schema, type UsersDatabase, type UsersDb } from '../db/database.js';
+import { schema, type UsersDatabase } from '../db/database.js';
 
-type Tx = Parameters<Parameters<UsersDb['transaction']>[0]>[0];
-export type RefreshTokenRow = typeof schema.refreshTokens.$inferSelect;
+const tokens = schema.refreshTokens;
+export type RefreshTokenRow = typeof tokens.$inferSelect;
+type NewToken = { userId: string; familyId: string; tokenHash: string; expiresAt: Date };
+
+/** Rotated within the last `graceSeconds`, by the database's clock (one clock for all replicas). */
+const rotatedWithin = (graceSeconds: number) =>
+  sql<boolean>`coalesce(${tokens.rotatedAt} > now() - make_interval(secs => ${graceSeconds}::int), false)`;
 
 @Injectable()
 export class SessionsRepository {
   constructor(@Inject(DB) private readonly database: UsersDatabase) {}
 
-  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.database.db.transaction(work);
+  async insert(values: NewToken): Promise<void> {
+    await this.database.db.insert(tokens).values(values);
   }
 
-  async insert(
-    tx: Tx | UsersDb,
-    values: { userId: string; familyId: string; tokenHash: string; expiresAt: Date },
-  ): Promise<void> {
-    await tx.insert(schema.refreshTokens).values(values);
-  }
-
-  async findByHash(tx: Tx, tokenHash: string): Promise<RefreshTokenRow | undefined> {
-    const [row] = await tx
-      .select()
-      .from(schema.refreshTokens)
-      .where(eq(schema.refreshTokens.tokenHash, tokenHash));
+  async findByHash(
+    tokenHash: string,
+    graceSeconds = 0,
+  ): Promise<(RefreshTokenRow & { withinGrace: boolean }) | undefined> {
+    const [row] = await this.database.db
+      .select({ ...getTableColumns(tokens), withinGrace: rotatedWithin(graceSeconds) })
+      .from(tokens)
+      .where(eq(tokens.tokenHash, tokenHash));
     return row;
   }
 
-  /** Marks a live token as used; false when it was already rotated or revoked (a replay). */
-  async markRotated(tx: Tx, id: string): Promise<boolean> {
-    const rows = await tx
-      .update(schema.refreshTokens)
-      .set({ rotatedAt: new Date() })
-      .where(
-        and(
-          eq(schema.refreshTokens.id, id),
-          isNull(schema.refreshTokens.rotatedAt),
-          isNull(schema.refreshTokens.revokedAt),
-        ),
-      )
-      .returning({ id: schema.refreshTokens.id });
-    return rows.length === 1;
+  /**
+   * Rotates a live token into `next`, keeping the sealed pair on it. The conditional UPDATE
+   * decides: of requests racing with one token exactly one finds it unrotated (the others wait
+   * for its row lock, then see it rotated) and false tells them to look for its successor.
+   */
+  async rotate(id: string, successor: string, next: NewToken): Promise<boolean> {
+    return this.database.db.transaction(async (tx) => {
+      const rotated = await tx
+        .update(tokens)
+        .set({ rotatedAt: sql`now()`, successor })
+        .where(
+          and(
+            eq(tokens.id, id),
+            isNull(tokens.rotatedAt),
+            isNull(tokens.revokedAt),
+            gt(tokens.expiresAt, sql`now()`),
+          ),
+        )
+        .returning({ id: tokens.id });
+      if (rotated.length === 0) return false;
+      await tx.insert(tokens).values(next);
+      return true;
+    });
   }
 
+  /** Ends every session of one login; the sealed successors go with it. */
   async revokeFamily(familyId: string): Promise<void> {
     await this.database.db
-      .update(schema.refreshTokens)
-      .set({ revokedAt: new Date() })
-      .where(and(eq(schema.refreshTokens.familyId, familyId), isNull(schema.refreshTokens.revokedAt)));
+      .update(tokens)
+      .set({ revokedAt: sql`coalesce(${tokens.revokedAt}, now())`, successor: null })
+      .where(and(eq(tokens.familyId, familyId), or(isNull(tokens.revokedAt), isNotNull(tokens.successor))));
+  }
+
+  /** Sealed successors are of use only within the grace: drop the older ones (bounded per call). */
+  async forgetSuccessors(graceSeconds: number, batch = 1000): Promise<void> {
+    await this.database.db.execute(sql`
+      update ${tokens} set successor = null where id in (
+        select id from ${tokens}
+        where successor is not null and rotated_at < now() - make_interval(secs => ${graceSeconds}::int)
+        limit ${batch})`);
   }
 
   /** Ends the session a current token belongs to; false when there was none to end. */
   async revokeLive(tokenHash: string): Promise<boolean> {
     const rows = await this.database.db
-      .update(schema.refreshTokens)
+      .update(tokens)
       .set({ revokedAt: new Date() })
       .where(
         and(
-          eq(schema.refreshTokens.tokenHash, tokenHash),
-          isNull(schema.refreshTokens.rotatedAt),
-          isNull(schema.refreshTokens.revokedAt),
-          gt(schema.refreshTokens.expiresAt, new Date()),
+          eq(tokens.tokenHash, tokenHash),
+          isNull(tokens.rotatedAt),
+          isNull(tokens.revokedAt),
+          gt(tokens.expiresAt, new Date()),
         ),
       )
-      .returning({ id: schema.refreshTokens.id });
+      .returning({ id: tokens.id });
     return rows.length === 1;
   }
 }

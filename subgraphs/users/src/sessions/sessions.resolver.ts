@@ -1,4 +1,5 @@
-import { Args, Mutation, Resolver } from '@nestjs/graphql';
+import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
+import type { UsersContext } from '../context.js';
 import { SessionsService } from './sessions.service.js';
 
 @Resolver()
@@ -6,13 +7,16 @@ export class SessionsResolver {
   constructor(private readonly sessions: SessionsService) {}
 
   @Mutation('signUp')
-  signUp(@Args('input') input: { email: string; password: string; name: string }) {
-    return this.sessions.signUp(input);
+  signUp(
+    @Args('input') input: { email: string; password: string; name: string },
+    @Context() ctx: UsersContext,
+  ) {
+    return this.sessions.signUp(input, ctx.clientIp);
   }
 
   @Mutation('signIn')
-  signIn(@Args('email') email: string, @Args('password') password: string) {
-    return this.sessions.signIn(email, password);
+  signIn(@Args('email') email: string, @Args('password') password: string, @Context() ctx: UsersContext) {
+    return this.sessions.signIn(email, password, ctx.clientIp);
   }
 
   @Mutation('refreshSession')

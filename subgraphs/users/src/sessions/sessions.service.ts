@@ -4,14 +4,14 @@ import { badInput, conflict, unauthenticated } from '@marquee/subgraph-kit';
 import { z } from 'zod';
 import { CONFIG } from '../tokens.js';
 import type { UsersEnv } from '../env.js';
+import { ThrottlesService } from '../throttles/throttles.service.js';
 import { UsersRepository, type Account } from '../users/users.repository.js';
 import { dummyHash, hashPassword, passwordMatches } from './passwords.js';
-import { SessionsRepository } from './sessions.repository.js';
+import { SessionsRepository, type RefreshTokenRow } from './sessions.repository.js';
 import { SigningKeys } from './signing-keys.js';
+import { openSuccessor, sealSuccessor, type TokenPair } from './successor.js';
 
-export interface AuthPayload {
-  accessToken: string;
-  refreshToken: string;
+export interface AuthPayload extends TokenPair {
   user: Account & { ownSession: true };
 }
 
@@ -29,66 +29,103 @@ const SignUp = z.object({
 });
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+const invalidRefresh = () => unauthenticated('Refresh token is invalid, expired or already used');
 
 @Injectable()
 export class SessionsService {
+  private nextSweep = 0;
+
   constructor(
     private readonly users: UsersRepository,
     private readonly sessions: SessionsRepository,
+    private readonly throttles: ThrottlesService,
     private readonly keys: SigningKeys,
     @Inject(CONFIG) private readonly config: UsersEnv,
   ) {}
 
-  async signUp(input: { email: string; password: string; name: string }): Promise<AuthPayload> {
+  /** Open to anyone, but only so many accounts an hour from one client address. */
+  async signUp(
+    input: { email: string; password: string; name: string },
+    clientIp: string,
+  ): Promise<AuthPayload> {
     const parsed = SignUp.safeParse(input);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       throw badInput(issue.message, String(issue.path[0] ?? 'input'));
     }
+    // Before the slow hash; a taken e-mail counts too (sign-up would otherwise probe for accounts).
+    await this.throttles.admitSignUp(clientIp);
     const { email, password, name } = parsed.data;
     const account = await this.users.insert({ email, name, passwordHash: await hashPassword(password) });
     if (!account) throw conflict('An account with this e-mail already exists', { field: 'email' });
     return this.startSession(account);
   }
 
-  async signIn(email: string, password: string): Promise<AuthPayload> {
-    const account = await this.users.findByEmail(email.trim().toLowerCase());
+  /** Open to anyone, throttled before anything else (see throttles/throttles.service.ts). */
+  async signIn(email: string, password: string, clientIp: string): Promise<AuthPayload> {
+    const normalized = email.trim().toLowerCase();
+    const attempt = await this.throttles.admitSignIn(normalized, clientIp);
+    const account = await this.users.findByEmail(normalized);
     const ok = await passwordMatches(account?.passwordHash ?? (await dummyHash()), password);
     if (!account || !ok) throw unauthenticated('Wrong e-mail or password');
+    await this.throttles.signInSucceeded(attempt);
     return this.startSession(account);
   }
 
+  /**
+   * Rotates a refresh token. Presented again within REFRESH_REUSE_GRACE_SECONDS of its rotation
+   * (two tabs refreshing at once, a retry after a lost answer) it gets the very pair the first
+   * presentation got; after that, a copy is in other hands and the whole login ends.
+   */
   async refresh(refreshToken: string): Promise<AuthPayload> {
-    const outcome = await this.sessions.transaction(async (tx) => {
-      const row = await this.sessions.findByHash(tx, hashToken(refreshToken));
-      if (!row || row.revokedAt || row.expiresAt <= new Date()) return { kind: 'invalid' as const };
-      if (!(await this.sessions.markRotated(tx, row.id)))
-        return { kind: 'replayed' as const, familyId: row.familyId };
+    this.sweepNowAndThen();
+    const tokenHash = hashToken(refreshToken);
+    const row = await this.sessions.findByHash(tokenHash);
+    if (!row || row.revokedAt || row.expiresAt <= new Date()) throw invalidRefresh();
+    if (!row.rotatedAt) {
       const [account] = await this.users.findByIds([row.userId]);
-      if (!account) return { kind: 'invalid' as const };
-      const token = await this.newRefreshToken(tx, account.id, row.familyId);
-      return { kind: 'ok' as const, account, token };
-    });
-    if (outcome.kind === 'replayed') {
-      // A rotated token came back: someone holds a copy. End every session of that login.
-      await this.sessions.revokeFamily(outcome.familyId);
+      if (!account) throw invalidRefresh();
+      const pair = {
+        accessToken: await this.keys.accessToken(account, this.config.ACCESS_TOKEN_TTL_SECONDS),
+        refreshToken: randomBytes(32).toString('base64url'),
+      };
+      const sealed = sealSuccessor(refreshToken, row.id, pair);
+      const next = this.newToken(account.id, row.familyId, pair.refreshToken);
+      if (await this.sessions.rotate(row.id, sealed, next))
+        return { ...pair, user: { ...account, ownSession: true } };
+      // Another request rotated it first: it committed before we read again.
     }
-    if (outcome.kind !== 'ok') throw unauthenticated('Refresh token is invalid, expired or already used');
-    return {
-      accessToken: await this.keys.accessToken(outcome.account, this.config.ACCESS_TOKEN_TTL_SECONDS),
-      refreshToken: outcome.token,
-      user: { ...outcome.account, ownSession: true },
-    };
+    return this.reuse(refreshToken, tokenHash);
   }
 
   signOut(refreshToken: string): Promise<boolean> {
     return this.sessions.revokeLive(hashToken(refreshToken));
   }
 
+  /** A rotated token again: the same successor within the grace, else the end of the login. */
+  private async reuse(refreshToken: string, tokenHash: string): Promise<AuthPayload> {
+    const row = await this.sessions.findByHash(tokenHash, this.config.REFRESH_REUSE_GRACE_SECONDS);
+    if (!row || row.revokedAt || !row.rotatedAt) throw invalidRefresh();
+    const pair =
+      row.withinGrace && row.successor ? openSuccessor(refreshToken, row.id, row.successor) : undefined;
+    if (!pair) return this.replayed(row);
+    // Not a way around signOut: a successor that was ended since stays ended.
+    const successor = await this.sessions.findByHash(hashToken(pair.refreshToken));
+    if (!successor || successor.revokedAt) throw invalidRefresh();
+    const [account] = await this.users.findByIds([row.userId]);
+    if (!account) throw invalidRefresh();
+    return { ...pair, user: { ...account, ownSession: true } };
+  }
+
+  /** Someone holds a copy of a rotated token: end every session of that login. */
+  private async replayed(row: RefreshTokenRow): Promise<never> {
+    await this.sessions.revokeFamily(row.familyId);
+    throw invalidRefresh();
+  }
+
   private async startSession(account: Account): Promise<AuthPayload> {
-    const refreshToken = await this.sessions.transaction((tx) =>
-      this.newRefreshToken(tx, account.id, randomUUID()),
-    );
+    const refreshToken = randomBytes(32).toString('base64url');
+    await this.sessions.insert(this.newToken(account.id, randomUUID(), refreshToken));
     return {
       accessToken: await this.keys.accessToken(account, this.config.ACCESS_TOKEN_TTL_SECONDS),
       refreshToken,
@@ -96,14 +133,15 @@ export class SessionsService {
     };
   }
 
-  private async newRefreshToken(
-    tx: Parameters<Parameters<SessionsRepository['transaction']>[0]>[0],
-    userId: string,
-    familyId: string,
-  ): Promise<string> {
-    const token = randomBytes(32).toString('base64url');
+  private newToken(userId: string, familyId: string, token: string) {
     const expiresAt = new Date(Date.now() + this.config.REFRESH_TOKEN_TTL_SECONDS * 1000);
-    await this.sessions.insert(tx, { userId, familyId, tokenHash: hashToken(token), expiresAt });
-    return token;
+    return { userId, familyId, tokenHash: hashToken(token), expiresAt };
+  }
+
+  /** Sealed successors past the grace are dropped at most once a minute per replica (best effort). */
+  private sweepNowAndThen(): void {
+    if (Date.now() < this.nextSweep) return;
+    this.nextSweep = Date.now() + 60_000;
+    this.sessions.forgetSuccessors(this.config.REFRESH_REUSE_GRACE_SECONDS).catch(() => undefined);
   }
 }
