@@ -1,4 +1,4 @@
-import { errorCodes, eventually } from '@marquee/subgraph-kit/testing';
+import { errorCodes, eventually, graphql } from '@marquee/subgraph-kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buy, createEvent } from './fixtures.js';
 import { ADMIN, ORGANIZER, startTestStack, type TestStack } from './harness.js';
@@ -7,7 +7,8 @@ let stack: TestStack;
 let organizer: string;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  // One proxy hop trusted: x-forwarded-for plays distinct anonymous visitors.
+  stack = await startTestStack({ TRUST_PROXY_HOPS: '1' });
   organizer = (await stack.signIn(ORGANIZER.email, ORGANIZER.password)).token;
 });
 afterAll(() => stack?.stop());
@@ -144,11 +145,16 @@ describe('recommendations', () => {
       ),
     );
     const fan = await stack.signUp('jazzfan@example.com');
+    await stack.settle(); // views are of events the recommendations catalog knows
     const VIEW = `mutation($e: ID!) { recordEventView(eventId: $e) }`;
     for (const e of [jazz[0]!, jazz[1]!])
       expect((await stack.call(VIEW, { e: e.eventId }, fan.token)).data).toEqual({ recordEventView: true });
-    // Anonymous views count for trending (6 views outweigh one view plus one purchase, 1 + 3).
-    for (let i = 0; i < 6; i++) await stack.call(VIEW, { e: food[0]!.eventId });
+    // Anonymous views count for trending, once per visitor (6 outweigh one view plus one purchase, 1 + 3).
+    for (let i = 0; i < 6; i++) {
+      const visitor = { headers: { 'x-forwarded-for': `198.51.100.${i + 1}` } };
+      const res = await graphql(stack.gatewayUrl, VIEW, { e: food[0]!.eventId }, visitor);
+      expect(res.data).toEqual({ recordEventView: true });
+    }
     await buy(stack, fan.token, jazz[0]!.eventId, jazz[0]!.tierIds[0]!);
     await stack.settle();
     const REC = `{ me { recommendedEvents(first: 5) { score reasons event { id title } } } }`;

@@ -1,7 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import type { TokenVerifier } from '@marquee/auth';
-import { OpsModule, resolveCaller, subgraphGraphQLModule, type ServiceRuntime } from '@marquee/subgraph-kit';
+import {
+  clientIpOf,
+  OpsModule,
+  resolveCaller,
+  subgraphGraphQLModule,
+  type ServiceRuntime,
+} from '@marquee/subgraph-kit';
 import type { RecommendationsContext } from './context.js';
 import type { RecommendationsDatabase } from './db/database.js';
 import type { RecommendationsEnv } from './env.js';
@@ -14,10 +20,11 @@ import { createSimilarEventsLoader } from './similar-events/similar-events.loade
 import { SimilarEventsRepository } from './similar-events/similar-events.repository.js';
 import { SimilarEventsResolver } from './similar-events/similar-events.resolver.js';
 import { SimilarEventsService } from './similar-events/similar-events.service.js';
-import { DB, RELAY, type Clock, type RelayKick } from './tokens.js';
+import { DB, RELAY, VIEW_CLIENTS, type Clock, type RelayKick } from './tokens.js';
 import { TrendingRepository } from './trending/trending.repository.js';
 import { TrendingResolver } from './trending/trending.resolver.js';
 import { TrendingService } from './trending/trending.service.js';
+import { createViewClientKeyer } from './views/view-client.js';
 import { ViewsRepository } from './views/views.repository.js';
 import { ViewsResolver } from './views/views.resolver.js';
 import { ViewsService } from './views/views.service.js';
@@ -67,7 +74,9 @@ export class RecommendationsAppModule {
               const now = options.clock();
               return {
                 caller: await resolveCaller(req, options.verifier),
+                clientIp: clientIpOf(req),
                 now,
+                viewFields: 0,
                 loaders: { similarEvents: createSimilarEventsLoader(similar, now) },
               };
             },
@@ -75,6 +84,7 @@ export class RecommendationsAppModule {
         }),
       ],
       providers: [
+        { provide: VIEW_CLIENTS, useValue: createViewClientKeyer(options.env.INTERNAL_SECRET) },
         ProjectionsRepository,
         ProjectionsConsumer,
         ViewsRepository,

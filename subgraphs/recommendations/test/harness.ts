@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createTokenVerifier } from '@marquee/auth';
+import { CLIENT_IP_HEADER, createTokenVerifier } from '@marquee/auth';
 import { createTestIssuer } from '@marquee/auth/testing';
 import { MemoryBus, Topics, type EventChanged, type OrderConfirmed, type OrderRefunded } from '@marquee/bus';
 import { freshDatabase } from '@marquee/db/test-database';
@@ -71,11 +71,18 @@ export async function startRecommendations() {
     databaseUrl: database.url,
     bus,
     internalSecret,
+    /** `clientIp` plays the gateway's `x-marquee-client-ip` (none: a call from another service). */
     call: <T = Record<string, unknown>>(
       query: string,
       variables: Record<string, unknown> = {},
       token?: string,
-    ) => graphql<T>(service.url, query, variables, { internalSecret, ...(token ? { token } : {}) }),
+      clientIp?: string,
+    ) =>
+      graphql<T>(service.url, query, variables, {
+        internalSecret,
+        ...(token ? { token } : {}),
+        ...(clientIp ? { headers: { [CLIENT_IP_HEADER]: clientIp } } : {}),
+      }),
     /** A signed-in user: their id and an access token. */
     async user() {
       const id = randomUUID();
@@ -132,8 +139,11 @@ export async function startRecommendations() {
       const payload: OrderRefunded = { ...order, refundedAt: now.toISOString() };
       await publish(Topics.orderRefunded, payload);
     },
-    /** Records a view as `token`'s user (or anonymously) at `at` (default: now). */
-    async view(eventId: string, token?: string, at?: Date) {
+    /**
+     * Records a view as `token`'s user (or anonymously) at `at` (default: now), from `clientIp`
+     * (default: none, `unknown`): anonymous views count once per client, event and UTC day.
+     */
+    async view(eventId: string, token?: string, at?: Date, clientIp?: string) {
       const before = now;
       if (at) now = at;
       try {
@@ -141,6 +151,7 @@ export async function startRecommendations() {
           `mutation($id: ID!) { recordEventView(eventId: $id) }`,
           { id: eventId },
           token,
+          clientIp,
         );
         if (res.errors) throw new Error(JSON.stringify(res.errors));
       } finally {

@@ -1,3 +1,4 @@
+import type { EventChanged } from '@marquee/bus';
 import { expect } from 'vitest';
 import { DAY, HOUR, type EventOverrides, type Harness } from './harness.js';
 
@@ -24,16 +25,23 @@ export function recommendationsClient(harness: () => Harness) {
       expect(res.errors).toBeUndefined();
       return res.data!._entities[0]!.recommendedEvents;
     },
-    /** An event that already happened (still in the catalog, so it tells what a user likes). */
+    /**
+     * An event that already happened, over an hour ago (still in the catalog, so it tells what
+     * a user likes). Views of it now are refused: `sawPast` views it while it was on.
+     */
     past(categories: string[], city = 'Berlin', overrides: EventOverrides = {}) {
       const now = h().now.getTime();
       return h().event({
         categories,
         city,
-        startsAt: new Date(now - 10 * DAY).toISOString(),
-        endsAt: new Date(now - 10 * DAY + 3 * HOUR).toISOString(),
+        startsAt: new Date(now - 4 * HOUR).toISOString(),
+        endsAt: new Date(now - HOUR).toISOString(),
         ...overrides,
       });
+    },
+    /** `token`'s user viewed a past event in its last hour. */
+    sawPast(event: EventChanged, token: string) {
+      return h().view(event.eventId, token, new Date(Date.parse(event.endsAt) - HOUR));
     },
     /** `n` other signed-in users view the event. */
     async popular(eventId: string, n: number) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DAY, startRecommendations, type Harness } from './harness.js';
+import { DAY, HOUR, startRecommendations, type Harness } from './harness.js';
 import { ids, recommendationsClient } from './recommendations-client.js';
 
 // Each signal of the hybrid score, and its reason, on a service of its own per test.
@@ -9,7 +9,7 @@ beforeEach(async () => {
   h = await startRecommendations();
 });
 afterEach(() => h.stop());
-const { recommended, past, popular, inDays } = recommendationsClient(() => h);
+const { recommended, past, sawPast, popular, inDays } = recommendationsClient(() => h);
 
 describe('recommendedEvents signals', () => {
   it('recommends what buyers of the user’s events also bought ("people who bought X also bought this")', async () => {
@@ -37,10 +37,16 @@ describe('recommendedEvents signals', () => {
     const organizerId = randomUUID();
     const venueId = randomUUID();
     const at = { organizerId, venueId, venueName: 'Blue Note' };
-    const quiet = await past(['jazz'], 'Hamburg', { ...at, title: 'Quiet Storm' });
+    const threeDaysAgo = new Date(h.now.getTime() - 3 * DAY);
+    const quiet = await past(['jazz'], 'Hamburg', {
+      ...at,
+      title: 'Quiet Storm',
+      startsAt: new Date(threeDaysAgo.getTime() - HOUR).toISOString(),
+      endsAt: new Date(threeDaysAgo.getTime() + 2 * HOUR).toISOString(),
+    });
     const late = await past(['jazz'], 'Hamburg', { ...at, title: 'Late Set' });
-    await h.view(quiet.eventId, me.token, new Date(h.now.getTime() - 3 * DAY));
-    await h.view(late.eventId, me.token);
+    await h.view(quiet.eventId, me.token, threeDaysAgo);
+    await sawPast(late, me.token);
     const sameOrganizer = await h.event({ organizerId, categories: ['talk'], city: 'Cologne' });
     const sameVenue = await h.event({
       venueId,
@@ -63,7 +69,7 @@ describe('recommendedEvents signals', () => {
   it('prefers events near the cities the user goes to, by distance', async () => {
     const me = await h.user();
     for (const title of ['Fado I', 'Fado II'])
-      await h.view((await past(['fado'], 'Lisbon', { title })).eventId, me.token);
+      await sawPast(await past(['fado'], 'Lisbon', { title }), me.token);
     const lisbon = await h.event({ categories: ['talk'], city: 'Lisbon', startsAt: inDays(5) });
     const sintra = await h.event({ categories: ['talk'], city: 'Sintra', startsAt: inDays(4) }); // 22 km
     const porto = await h.event({ categories: ['talk'], city: 'Porto', startsAt: inDays(3) }); // 275 km
@@ -91,7 +97,8 @@ describe('recommendedEvents signals', () => {
     const crowd = await h.event({ startsAt: inDays(2) });
     await popular(liked.eventId, 1);
     await popular(loved.eventId, 3);
-    for (let i = 0; i < 5; i++) await h.view(crowd.eventId); // anonymous: popularity, never anyone's taste
+    // Five anonymous visitors: popularity, never anyone's taste.
+    for (let i = 0; i < 5; i++) await h.view(crowd.eventId, undefined, undefined, `198.51.100.${i + 1}`);
     const recs = await recommended(me);
     expect(ids(recs)).toEqual([crowd.eventId, loved.eventId, liked.eventId, soon.eventId, later.eventId]);
     expect(recs[0]!.score).toBe(1);
@@ -107,7 +114,7 @@ describe('recommendedEvents signals', () => {
   it('starts cold near the user when it knows where they go but not their taste', async () => {
     const me = await h.user();
     // The only thing the user looked at has no categories, but it tells where they go.
-    await h.view((await past([], 'Munich')).eventId, me.token);
+    await sawPast(await past([], 'Munich'), me.token);
     const paris = await h.event({ categories: [], city: 'Paris' });
     const munich = await h.event({ categories: [], city: 'munich' });
     await popular(paris.eventId, 3);

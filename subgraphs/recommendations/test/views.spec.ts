@@ -50,16 +50,17 @@ describe('recordEventView', () => {
     expect(pending[0]!.n).toBe(0);
   });
 
-  it('keeps one row per signed-in user, event and UTC day (the latest view); anonymous views each count', async () => {
-    const event = await h.event();
+  it('keeps one row per signed-in user, event and UTC day (the latest view), and per anonymous client', async () => {
+    const event = await h.event({ startsAt: '2031-03-10T20:00:00Z' });
     const me = await h.user();
     const day = (iso: string) => new Date(iso);
     await h.view(event.eventId, me.token, day('2031-03-01T20:00:00Z'));
     await h.view(event.eventId, me.token, day('2031-03-01T08:00:00Z')); // earlier that day: still one row
     await h.view(event.eventId, me.token, day('2031-03-01T23:59:59Z'));
     await h.view(event.eventId, me.token, day('2031-03-02T00:00:01Z')); // the next day
-    await h.view(event.eventId, undefined, day('2031-03-01T20:00:00Z'));
-    await h.view(event.eventId, undefined, day('2031-03-01T20:00:00Z'));
+    await h.view(event.eventId, undefined, day('2031-03-01T20:00:00Z'), '203.0.113.1');
+    await h.view(event.eventId, undefined, day('2031-03-01T21:00:00Z'), '203.0.113.1'); // the same client
+    await h.view(event.eventId, undefined, day('2031-03-01T20:00:00Z'), '203.0.113.2');
     const rows = await db`select user_id, occurred_at, to_char(view_day, 'YYYY-MM-DD') as day
       from recommendations.interactions where event_id = ${event.eventId} order by user_id nulls last, occurred_at`;
     expect(rows.map((r) => [r.user_id, (r.occurred_at as Date).toISOString(), r.day])).toEqual([
@@ -70,10 +71,11 @@ describe('recordEventView', () => {
     ]);
   });
 
-  it('still records a view of an event the catalog does not know yet', async () => {
+  it('refuses a view of an id the catalog does not know with NOT_FOUND and writes nothing', async () => {
     const unknown = randomUUID();
-    expect((await h.call(RECORD, { id: unknown })).data).toEqual({ recordEventView: true });
-    expect(await views(unknown)).toHaveLength(1);
+    const res = await h.call(RECORD, { id: unknown });
+    expect(errorCodes(res)).toEqual(['NOT_FOUND']);
+    expect(await views(unknown)).toHaveLength(0);
   });
 
   it('refuses a malformed id with BAD_USER_INPUT and writes nothing', async () => {

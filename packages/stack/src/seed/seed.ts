@@ -76,15 +76,26 @@ export async function seedDemo(options: {
   return { created: eventIds.length };
 }
 
-/** The demo attendee likes music; anonymous visitors make a few events trend. */
+/** The demo attendee likes music; an anonymous visitor makes a few events trend. */
 async function seedActivity(api: ApiClient, eventIds: string[]) {
   const attendee = account('attendee@marquee.test');
   const { token } = await api.signIn(attendee.email, attendee.password);
   const asAttendee = api.as(token);
   const VIEW = `mutation View($eventId: ID!) { recordEventView(eventId: $eventId) }`;
-  // Event i has category i % 8: 0 = music, 1 = jazz.
-  for (const i of [0, 8, 16, 1, 9]) await asAttendee.request(VIEW, { eventId: eventIds[i] });
-  for (const i of [2, 2, 3, 10, 11, 11, 11, 4]) await api.request(VIEW, { eventId: eventIds[i] });
+  // Recommendations hear of new events over the bus: a view it cannot place yet is NOT_FOUND.
+  const view = async (client: ApiClient, eventId: string | undefined) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await client.request(VIEW, { eventId });
+      } catch (error) {
+        if (attempt >= 100 || !String(error).includes('NOT_FOUND')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  };
+  // Event i has category i % 8: 0 = music, 1 = jazz. A visitor counts once per event and day.
+  for (const i of [0, 8, 16, 1, 9]) await view(asAttendee, eventIds[i]);
+  for (const i of [2, 3, 10, 11, 4]) await view(api, eventIds[i]);
 
   const tiers = await api.request<{ event: { ticketTiers: { id: string }[] } }>(
     `query Tiers($id: ID!) { event(id: $id) { ticketTiers { id } } }`,

@@ -56,7 +56,9 @@ export const eventCatalog = recommendations.table(
  * order it came from, both unique, so a redelivered message can never count twice; a refund
  * deletes the purchase of its order. A signed-in user's views of one event are one row per
  * UTC day (`view_day`; the latest time of that day): reloading a page never inflates
- * popularity. Anonymous views (no user) and purchases (no view_day) are never merged.
+ * popularity. An anonymous client's too (`client_key`, the first view of the day: see
+ * views/view-client.ts), so one address cannot make an event trend. Purchases (no view_day)
+ * are never merged; nor are anonymous rows from before client keys (null).
  */
 export const interactions = recommendations.table(
   'interactions',
@@ -69,11 +71,16 @@ export const interactions = recommendations.table(
     sourceMessageId: text('source_message_id'),
     orderId: uuid('order_id'),
     viewDay: date('view_day', { mode: 'string' }),
+    /** Anonymous views only: a keyed hash of the client's address and the day, never the address. */
+    clientKey: text('client_key'),
   },
   (t) => [
     uniqueIndex('interactions_source_message_key').on(t.sourceMessageId),
     uniqueIndex('interactions_order_key').on(t.orderId),
     uniqueIndex('interactions_daily_view_key').on(t.userId, t.eventId, t.viewDay),
+    uniqueIndex('interactions_daily_anonymous_view_key')
+      .on(t.clientKey, t.eventId, t.viewDay)
+      .where(sql`client_key is not null`),
     index('interactions_user_idx')
       .on(t.userId, t.occurredAt)
       .where(sql`user_id is not null`),
@@ -89,8 +96,8 @@ export const interactions = recommendations.table(
 
 /**
  * The crowd's activity per event as exponentially decayed counters, kept current by every
- * write that adds or takes back an interaction (views: each signed-in user once per event and
- * day, every anonymous one; purchases; refunds subtract): `popularity` (half-life 7 days) and
+ * write that adds or takes back an interaction (views: each signed-in user and each anonymous
+ * client once per event and day; purchases; refunds subtract): `popularity` (half-life 7 days) and
  * `trend` (half-life 2 days) as of `updated_at`, the latest activity. Reading one at `now`
  * is value x 0.5^((now - updated_at) / half-life): O(1) per event instead of re-reading
  * every recent interaction on every request.

@@ -33,9 +33,12 @@ export type EventSimilarEventsArgs = {
 export type Mutation = {
   __typename?: 'Mutation';
   /**
-   * Records that the caller looked at an event. Signed-in views shape that user's recommendations;
-   * every view counts for trending and popularity (anonymous ones too; one user's views of an event
-   * once per UTC day). A malformed id is BAD_USER_INPUT.
+   * Records that the caller looked at an event, which must be PUBLISHED and not yet ended.
+   * Signed-in views shape that user's recommendations; every view counts for trending and
+   * popularity (anonymous ones too), each signed-in user's and each anonymous client's (by
+   * address) once per event and UTC day. One recordEventView per request. A malformed id, a
+   * cancelled or ended event, or a second recordEventView in the request is BAD_USER_INPUT; an id
+   * that names no event (or a draft) is NOT_FOUND. A refused view is not stored.
    */
   recordEventView: Scalars['Boolean']['output'];
 };
@@ -49,9 +52,9 @@ export type Query = {
   __typename?: 'Query';
   /**
    * The most viewed and bought PUBLISHED, not-yet-ended events of the last 7 days (recent activity
-   * counts more: half-life 2 days; a user's views of an event count once a day; refunded sales do
-   * not count), topped up with the soonest upcoming ones. city is matched case-insensitively.
-   * first: 0..50 (more is capped).
+   * counts more: half-life 2 days; a user's or an anonymous client's views of an event count once
+   * a day; refunded sales do not count), topped up with the soonest upcoming ones. city is matched
+   * case-insensitively. first: 0..50 (more is capped).
    */
   trendingEvents: Array<Event>;
 };

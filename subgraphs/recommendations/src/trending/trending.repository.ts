@@ -12,8 +12,8 @@ export class TrendingRepository {
 
   /**
    * One statement: the `limit` hottest recommendable events of the last week by the decayed
-   * `trend` counter (views, anonymous ones too, each signed-in user's once a day; purchases
-   * not refunded) and the `limit` soonest ones, in `city` if given.
+   * `trend` counter (views, anonymous ones too, each signed-in user's and anonymous client's
+   * once a day; purchases not refunded) and the `limit` soonest ones, in `city` if given.
    */
   async trending(options: { now: Date; city: string | null; limit: number }) {
     const { eventCatalog, eventActivity } = schema;

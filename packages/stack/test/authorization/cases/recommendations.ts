@@ -1,11 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { dig, entitiesOfUser, exists, type Case } from '../case.js';
 
 export const recommendationsCases: Record<string, Case> = {
   recordEventView: {
     async prepare(w) {
-      // Any well-formed id is recorded (the catalog may lag behind events), so each cell has its own.
-      const eventId = randomUUID();
+      // Only events the recommendations catalog holds as PUBLISHED can be viewed, and a viewer
+      // counts once a day per event: each cell views a fresh one, once the catalog has it.
+      const eventId = await w.newPublishedEvent();
+      await w.stack.settle();
       return {
         variables: { eventId },
         value: (d) => dig(d, 'recordEventView'),

@@ -1,0 +1,2 @@
+ALTER TABLE "recommendations"."interactions" ADD COLUMN "client_key" text;--> statement-breakpoint
+CREATE UNIQUE INDEX "interactions_daily_anonymous_view_key" ON "recommendations"."interactions" USING btree ("client_key","event_id","view_day") WHERE client_key is not null;
