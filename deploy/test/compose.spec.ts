@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { durationSeconds, interpolate } from './lib/compose-checks.js';
-import { composeProblems, loadCompose } from './lib/load.js';
+import { SECRET_VARS } from './lib/env-rules.js';
+import { COMPOSE_SHELL_ENV, composeProblems, loadCompose } from './lib/load.js';
 import { asObject, at, readRepoFile, type JsonObject } from './lib/repo.js';
 import { validateCompose } from './lib/schemas.js';
 
@@ -13,10 +14,34 @@ describe('docker-compose.yml', () => {
     expect(composeProblems()).toEqual([]);
   });
 
-  it('refuses to start without JWT_PRIVATE_KEY rather than run users on a throwaway key', () => {
-    expect(() => loadCompose(readRepoFile('docker-compose.yml'), {})).toThrow(
-      /JWT_PRIVATE_KEY\} is required/,
+  // Without one, users would sign with a throwaway key, and the subgraphs and the database would
+  // trust a credential printed in this repository.
+  it.each(['JWT_PRIVATE_KEY', 'INTERNAL_SECRET', 'POSTGRES_PASSWORD'])(
+    'refuses to start without %s (an interpolation error, before any container)',
+    (name) => {
+      const { [name]: _left, ...rest } = COMPOSE_SHELL_ENV;
+      expect(() => loadCompose(readRepoFile('docker-compose.yml'), rest)).toThrow(
+        new RegExp(`\\$\\{${name}\\} is required: set ${name}`),
+      );
+      expect(() => loadCompose(readRepoFile('docker-compose.yml'), { ...rest, [name]: '' })).toThrow(
+        /is required/,
+      );
+    },
+  );
+
+  it('takes every secret from the shell, with no default and no value of its own', () => {
+    const text = readRepoFile('docker-compose.yml');
+    const secrets = [...SECRET_VARS, 'POSTGRES_PASSWORD'];
+    const references = [...text.matchAll(/\$\{(\w+)([^}]*)\}/g)].filter(([, name]) =>
+      secrets.includes(name!),
     );
+    expect(references.map(([, name]) => name)).toEqual(
+      expect.arrayContaining(['JWT_PRIVATE_KEY', 'INTERNAL_SECRET', 'POSTGRES_PASSWORD']),
+    );
+    const withFallback = references.filter(([, , operator]) => !operator!.startsWith(':?'));
+    expect(withFallback.map(([whole]) => whole)).toEqual([]);
+    // The old defaults, which anyone could read here, are gone from the file.
+    expect(text).not.toMatch(/change-me|POSTGRES_PASSWORD: marquee|marquee:marquee@/i);
   });
 });
 

@@ -20,6 +20,23 @@ describe('deploy/', () => {
     expect(deployProblems()).toEqual([]);
   });
 
+  it('never makes a secret optional: without marquee-secrets (or a key of it) a pod does not start', () => {
+    // secretKeyRef and envFrom secretRef in containers, secret volumes: anywhere in any manifest.
+    const refs: { file: string; ref: JsonObject }[] = [];
+    const walk = (file: string, value: unknown, key?: string) => {
+      if (Array.isArray(value)) value.forEach((v) => walk(file, v));
+      else if (value && typeof value === 'object') {
+        if (key === 'secretKeyRef' || key === 'secretRef' || key === 'secret')
+          refs.push({ file, ref: asObject(value) });
+        for (const [k, v] of Object.entries(value)) walk(file, v, k);
+      }
+    };
+    for (const [file, documents] of directory.documents)
+      if (file !== 'secret.example.yaml') walk(file, documents);
+    expect(refs.length).toBeGreaterThanOrEqual(12);
+    expect(refs.filter(({ ref }) => ref.optional === true)).toEqual([]);
+  });
+
   it.each(subgraphs)(
     '$name listens by default (its env.ts) on the port of its routing URL in supergraph.yaml',
     (s) => {
@@ -210,6 +227,14 @@ describe('the Kubernetes rules catch', () => {
           valueFrom: { secretKeyRef: { name: 'marquee-secrets', key: 'JWT_PRIVATE_KEY' } },
         }),
       /events: JWT_PRIVATE_KEY is not a setting of subgraphs\/events/,
+    ],
+    [
+      'an optional secret',
+      (f) =>
+        void (asObject(
+          at(envEntry(f('gateway.yaml', 'Deployment'), 'INTERNAL_SECRET'), 'valueFrom', 'secretKeyRef'),
+        ).optional = true),
+      /gateway: INTERNAL_SECRET: its secretKeyRef must not be optional/,
     ],
     [
       'a Secret key that does not exist',

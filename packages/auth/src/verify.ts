@@ -15,6 +15,19 @@ export class InvalidTokenError extends Error {
   }
 }
 
+/**
+ * Longest lifetime (exp - iat) a token may claim: the users service's ACCESS_TOKEN_TTL_SECONDS
+ * is at most a day. A longer one was not minted by a correctly configured users service, and
+ * would outlive every key rotation and role change, so it is refused however fresh it is.
+ */
+export const MAX_TOKEN_LIFETIME_SECONDS = 86_400;
+/**
+ * How far in the future `iat` may be: the verifying host's clock may run behind the users
+ * service's by this much. A token "issued" later than that was not issued yet, or by a clock
+ * nobody should trust; `exp` itself gets no tolerance (an expired token is expired).
+ */
+export const CLOCK_SKEW_SECONDS = 60;
+
 export interface TokenVerifier {
   /** Resolves the user an access token names, or throws InvalidTokenError. */
   verify(token: string): Promise<{ id: string; roles: Role[] }>;
@@ -34,7 +47,14 @@ export function createTokenVerifier(source: { jwksUrl: string } | { jwks: JSONWe
           audience: TOKEN_AUDIENCE,
           algorithms: ['EdDSA'],
           typ: 'at+jwt',
+          // Without these jose checks nothing: a token without exp would be valid forever.
+          requiredClaims: ['exp', 'iat', 'sub'],
         });
+        // jose has checked that both are numbers (NumericDate) and that exp is still ahead.
+        const { iat, exp } = payload as { iat: number; exp: number };
+        if (iat > Date.now() / 1000 + CLOCK_SKEW_SECONDS || exp - iat > MAX_TOKEN_LIFETIME_SECONDS) {
+          throw new InvalidTokenError('invalid');
+        }
         const roles = Array.isArray(payload.roles) ? payload.roles : [];
         if (typeof payload.sub !== 'string' || !roles.every((r): r is Role => ROLES.includes(r as Role))) {
           throw new InvalidTokenError('invalid');

@@ -1,5 +1,6 @@
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { httpErrorResponse } from './http-errors.js';
+import { loggableError } from './log-scrub.js';
 
 interface JsonReply {
   headersSent: boolean;
@@ -29,7 +30,7 @@ export class GraphQLPassThroughFilter implements ExceptionFilter {
   }
 }
 
+/** Its cause chain too, never a failed query's values (log-scrub.ts). */
 function describe(error: unknown): unknown {
-  if (error instanceof Error) return { name: error.name, message: error.message, stack: error.stack };
-  return String(error);
+  return loggableError(error instanceof Error ? error : String(error));
 }

@@ -1,4 +1,5 @@
 import type { GraphQLFormattedError } from 'graphql';
+import { loggableError } from './log-scrub.js';
 
 /** Codes that are safe to show as they are: ours, and graphql-js / Apollo request errors. */
 const PUBLIC_CODES = new Set([
@@ -26,7 +27,8 @@ export interface ErrorLog {
 
 /**
  * Never a stack trace or SQL text: unknown errors become a generic INTERNAL_SERVER_ERROR
- * (logged in full on the server), and known ones lose every extension but their own.
+ * (logged on the server with its cause chain, so the SQL state too, but never a failed query's
+ * values: see log-scrub.ts), and known ones lose every extension but their own.
  */
 export function createErrorFormatter(log: ErrorLog) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -58,9 +60,7 @@ export function createErrorFormatter(log: ErrorLog) {
 
 function describe(error: unknown): unknown {
   const original = (error as { originalError?: unknown })?.originalError ?? error;
-  if (original instanceof Error)
-    return { name: original.name, message: original.message, stack: original.stack };
-  return String(original);
+  return original instanceof Error ? loggableError(original) : loggableError(String(original));
 }
 
 /**

@@ -20,7 +20,7 @@ export {
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
 } from './shutdown.js';
 export { observeRequests, currentRequest, REQUEST_ID_HEADER, type RequestScope } from './request-scope.js';
-export { operationObserver } from './operation-plugin.js';
+export { boundedLabels, OPERATION_LABEL_HEADER, operationObserver } from './operation-plugin.js';
 export type { PoolSource } from './pool-metrics.js';
 export { httpErrorResponse, jsonBodyOptions, type HttpErrorResponse } from './http-errors.js';
 export { textGuard, findInvalidText } from './text-guard.js';

@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import { activeTraceIds } from '@marquee/telemetry';
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { loggableError, scrubLine, scrubLogArguments } from './log-scrub.js';
 import { currentRequest } from './request-scope.js';
 
 export type { Logger };
@@ -40,8 +41,10 @@ function requestFields() {
 }
 
 /**
- * JSON logs (pino); credentials never reach them, whatever object a caller logs. `destination`
- * defaults to stdout (tests capture lines with their own stream).
+ * JSON logs (pino); credentials never reach them, whatever object a caller logs, and neither do
+ * a failed query's values, however the error is logged (`{ err }`, `String(error)`, its message
+ * in the text, nested in another object): see log-scrub.ts. `destination` defaults to stdout
+ * (tests capture lines with their own stream).
  */
 export function createLogger(service: string, level = 'info', destination?: DestinationStream): Logger {
   const options = {
@@ -49,6 +52,16 @@ export function createLogger(service: string, level = 'info', destination?: Dest
     level,
     mixin: requestFields,
     redact: { paths: REDACT, censor: '[redacted]' },
+    // In place of pino's own, which folds the causes into one message and drops their fields
+    // (the SQL state of the driver error under drizzle's): errors arrive here already loggable.
+    serializers: { err: (value: unknown) => (value instanceof Error ? loggableError(value) : value) },
+    hooks: {
+      // Every call of this logger and its children passes here before pino serializes it.
+      logMethod(this: Logger, args: unknown[], method: (...a: unknown[]) => void) {
+        method.apply(this, scrubLogArguments(args));
+      },
+      streamWrite: scrubLine,
+    },
   };
   return destination ? pino(options, destination) : pino(options);
 }
