@@ -35,7 +35,19 @@ export async function startTestStack(
     ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
     busPrefix,
     ports: 'random',
-    source: { NODE_ENV: 'test', LOG_LEVEL: 'silent', ...source },
+    source: {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      // Every suite is one IP and a handful of users sending thousands of requests; the attack
+      // suites set the real limits they test.
+      RATE_LIMIT_IP_PER_MINUTE: '1000000',
+      RATE_LIMIT_USER_PER_MINUTE: '1000000',
+      // Suites sign up many accounts from 127.0.0.1 and some fail sign-ins on purpose there;
+      // the per-account sign-in throttle keeps its real defaults (successes never count).
+      SIGN_UP_PER_IP_PER_HOUR: '1000000',
+      SIGN_IN_FREE_FAILURES_PER_IP: '1000000',
+      ...source,
+    },
     log: (name) => createLogger(name, 'silent'),
     onQuery: (service, sql) => {
       const list = statements.get(service) ?? [];

@@ -62,3 +62,19 @@ export function percentile(sorted: number[], q: number): number | null {
   if (sorted.length === 0) return null;
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
 }
+
+/** Polls a GraphQL endpoint until it answers `{ __typename }` (30 s at most). */
+export async function waitUntilServing(name: string, url: string) {
+  for (let i = 0; i < 300; i++) {
+    const ok = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":"{ __typename }"}',
+    })
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${name} gateway did not start at ${url}`);
+}
