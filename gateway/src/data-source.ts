@@ -71,9 +71,8 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     const send = async (variables: Record<string, unknown> | undefined) => {
       const sending = this.send(headers, request.query ?? '', variables, request.operationName, scope);
       if (!budget) return (await sending).response;
-      // The deadline is the request's: a fetch still running when it passes is left to its own
-      // timeout (other requests may share it), and this request answers now.
-      const { response, bytes } = await Promise.race([sending, budget.expiry()]);
+      // The deadline is the request's: when it passes, this request answers now.
+      const { response, bytes } = await budget.within(sending);
       budget.afterFetch(bytes);
       return response;
     };

@@ -58,6 +58,8 @@ export interface CostReport {
   cost: number;
   /** From the root down to the field that makes most of the cost. */
   heaviest: CostStep[];
+  /** The variables that sized a list: the same document with the same values costs the same. */
+  sizingVariables: string[];
 }
 
 interface Priced {
@@ -140,14 +142,18 @@ export class CostModel {
         : operation.operation === 'mutation'
           ? this.schema.getMutationType()
           : this.schema.getSubscriptionType();
-    if (!root) return { cost: 0, heaviest: [] };
+    if (!root) return { cost: 0, heaviest: [], sizingVariables: [] };
     const walk = new Walk(this, fragments, withDefaults(operation, variables));
     const priced = walk.selectionSet(operation.selectionSet, root, undefined);
     const mutationFields =
       operation.operation === 'mutation'
         ? operation.selectionSet.selections.length * this.settings.mutationCost
         : 0;
-    return { cost: Math.min(CEILING, priced.cost + mutationFields), heaviest: priced.path };
+    return {
+      cost: Math.min(CEILING, priced.cost + mutationFields),
+      heaviest: priced.path,
+      sizingVariables: [...walk.sizingVariables].sort(),
+    };
   }
 
   listSize(type: string, field: string) {
@@ -171,6 +177,7 @@ export class CostModel {
 class Walk {
   private readonly fragmentPrices = new Map<string, Priced>();
   private readonly pricing = new Set<string>();
+  readonly sizingVariables = new Set<string>();
 
   constructor(
     private readonly model: CostModel,
@@ -274,6 +281,7 @@ class Walk {
     const schemaArgument = definition.args.find((a) => a.name === name);
     const given = node.arguments?.find((a) => a.name.value === name);
     if (given) {
+      if (given.value.kind === Kind.VARIABLE) this.sizingVariables.add(given.value.name.value);
       const value = schemaArgument
         ? valueFromAST(given.value, schemaArgument.type, this.variables)
         : valueFromASTUntyped(given.value, this.variables);

@@ -14,7 +14,7 @@ import {
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { SupergraphPlanning } from '../subscriptions/planning.js';
-import { CostModel, describePath } from './cost.js';
+import { CostModel, describePath, type CostReport } from './cost.js';
 import { refuse, type Refusal } from './errors.js';
 
 export interface LimitSettings {
@@ -41,7 +41,15 @@ interface Judged {
   refusal: Refusal | null;
   /** Parsed, and valid against the schema (else Apollo reports why, and APQ does not keep it). */
   document?: DocumentNode;
+  /**
+   * Costs by operation name and the values of the variables that size its lists (most
+   * documents use a handful of page sizes); a few dozen per document at most.
+   */
+  costs?: Map<string, CostReport>;
+  sizing?: Map<string, string[]>;
 }
+
+const COSTS_PER_DOCUMENT = 32;
 
 export interface Verdict {
   refusal: Refusal | null;
@@ -119,7 +127,18 @@ export function operationLimits(settings: LimitSettings) {
         request.variables && typeof request.variables === 'object' && !Array.isArray(request.variables)
           ? (request.variables as Record<string, unknown>)
           : {};
-      const { cost, heaviest } = modelOf(planning).cost(known.document, operation, variables);
+      const sizing = known.sizing?.get(name ?? '');
+      const key = sizing && `${name ?? ''}\n${JSON.stringify(sizing.map((v) => variables[v] ?? null))}`;
+      let report = key === undefined ? undefined : known.costs?.get(key);
+      if (!report) {
+        report = modelOf(planning).cost(known.document, operation, variables);
+        const sizedBy = report.sizingVariables;
+        (known.sizing ??= new Map()).set(name ?? '', sizedBy);
+        const costs = (known.costs ??= new Map());
+        if (costs.size < COSTS_PER_DOCUMENT)
+          costs.set(`${name ?? ''}\n${JSON.stringify(sizedBy.map((v) => variables[v] ?? null))}`, report);
+      }
+      const { cost, heaviest } = report;
       if (cost <= settings.maxCost) return { refusal: null, valid: true };
       return {
         refusal: refuse.tooComplex(

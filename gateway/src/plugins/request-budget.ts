@@ -21,7 +21,6 @@ export class RequestBudget {
   bytes = 0;
   exceeded: Exceeded | undefined;
   private readonly deadline: number;
-  private timer: Promise<never> | undefined;
 
   constructor(private readonly limits: BudgetLimits) {
     this.deadline = Date.now() + limits.deadlineMs;
@@ -43,18 +42,29 @@ export class RequestBudget {
     if (this.exceeded) throw this.error();
   }
 
-  /** Settles (rejects) when the deadline passes: a fetch races it rather than outliving it. */
-  expiry(): Promise<never> {
-    this.timer ??= new Promise<never>((_resolve, reject) => {
-      const wait = Math.max(0, this.deadline - Date.now());
-      setTimeout(() => {
+  /**
+   * `work`, or the deadline's error if that comes first. The fetch itself is left to its own
+   * timeout (other requests may share it); the timer is cleared as soon as it settles, so
+   * nothing (least of all the answer) stays referenced until the deadline.
+   */
+  async within<T>(work: Promise<T>): Promise<T> {
+    const remaining = this.deadline - Date.now();
+    if (remaining <= 0) {
+      this.exceeded ??= 'deadline';
+      throw this.error();
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
         this.exceeded ??= 'deadline';
         reject(this.error());
-      }, wait).unref();
+      }, remaining);
     });
-    // Nobody may be listening when it fires.
-    this.timer.catch(() => {});
-    return this.timer;
+    try {
+      return await Promise.race([work, deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   error(): GraphQLError {

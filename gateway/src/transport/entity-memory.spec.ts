@@ -105,3 +105,15 @@ describe('fetchEntities', () => {
     expect(sub.asked).toHaveLength(2);
   });
 });
+
+describe('ResponseMemory', () => {
+  it('is bounded by bytes: the oldest answers go first, and one larger than the bound is not kept', () => {
+    const memory = new ResponseMemory(60_000, 10_000);
+    for (let i = 0; i < 100; i++) memory.set(`key-${i}`, 'x'.repeat(1_000));
+    expect(memory.size.bytes).toBeLessThanOrEqual(10_000);
+    expect(memory.getEntity('key-99')).toBeDefined();
+    expect(memory.getEntity('key-0')).toBeUndefined();
+    memory.set('huge', 'x'.repeat(20_000));
+    expect(memory.getEntity('huge')).toBeUndefined();
+  });
+});

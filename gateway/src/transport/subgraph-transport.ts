@@ -1,5 +1,4 @@
 import CircuitBreaker from 'opossum';
-import { LRUCache } from 'lru-cache';
 import { Pool } from 'undici';
 
 /** A subgraph's answer, read once: several waiting requests may share it (see `shared`). */
@@ -15,42 +14,66 @@ export interface RawResponse {
  * by representation.
  */
 export class ResponseMemory {
-  // Bounded by bytes (answers are as large as callers make them) and by age.
-  private readonly entries: LRUCache<string, RawResponse | string>;
+  // A plain Map in insertion order (lookups are on the hot path, several per entity fetch):
+  // bounded by bytes, because answers are as large as callers make them, oldest out first.
+  private readonly entries = new Map<string, { until: number; value: RawResponse | string; size: number }>();
+  private bytes = 0;
   /** Bumped by every write, so reads begun before it are neither remembered nor joined. */
   generation = 0;
 
   constructor(
     readonly ttlMs: number,
-    maxBytes = 64 * 1024 * 1024,
-  ) {
-    this.entries = new LRUCache<string, RawResponse | string>({
-      maxSize: maxBytes,
-      sizeCalculation: (value, key) =>
-        key.length + (typeof value === 'string' ? value : value.text).length + 64,
-      ttl: Math.max(1, ttlMs),
-      ttlAutopurge: false,
-    });
-  }
+    private readonly maxBytes = 64 * 1024 * 1024,
+  ) {}
 
   get(key: string): RawResponse | undefined {
-    const value = this.entries.get(key);
+    const value = this.lookup(key);
     return typeof value === 'object' ? value : undefined;
   }
 
   getEntity(key: string): string | undefined {
-    const value = this.entries.get(key);
+    const value = this.lookup(key);
     return typeof value === 'string' ? value : undefined;
   }
 
   set(key: string, value: RawResponse | string) {
     if (this.ttlMs <= 0) return;
-    this.entries.set(key, value);
+    this.remove(key);
+    const size = key.length + (typeof value === 'string' ? value : value.text).length + 64;
+    if (size > this.maxBytes) return;
+    const now = Date.now();
+    this.entries.set(key, { until: now + this.ttlMs, value, size });
+    this.bytes += size;
+    // Every entry lives as long, so the oldest are first: drop what expired, then what is too much.
+    for (const [oldest, entry] of this.entries) {
+      if (entry.until > now && this.bytes <= this.maxBytes) break;
+      this.remove(oldest);
+    }
   }
 
   clear() {
     this.generation++;
     this.entries.clear();
+    this.bytes = 0;
+  }
+
+  get size() {
+    return { entries: this.entries.size, bytes: this.bytes };
+  }
+
+  private lookup(key: string): RawResponse | string | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (entry.until > Date.now()) return entry.value;
+    this.remove(key);
+    return undefined;
+  }
+
+  private remove(key: string) {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.bytes -= entry.size;
   }
 }
 

@@ -35,6 +35,7 @@ export interface ChildProcess {
   kill(signal: NodeJS.Signals): void;
   /** Its exit code (null when a signal killed it). */
   exited: Promise<number | null>;
+  pid: number | undefined;
 }
 
 /** `node <script>` from the repository root, with a clean environment plus `env`. */
@@ -84,5 +85,6 @@ export function startNode(script: string, env: Record<string, string>): ChildPro
     },
     kill: (signal) => void child.kill(signal),
     exited,
+    pid: child.pid,
   };
 }

@@ -19,11 +19,16 @@ const DURATION = Number(process.env.BENCH_DURATION_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP = Math.max(5, Number(process.env.BENCH_WARMUP_SECONDS ?? 5));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const ALL_GATEWAYS = ['marquee', 'marquee-no-memory', 'stock', 'hive'] as const;
+const ALL_GATEWAYS = ['marquee', 'marquee-no-memory', 'stock', 'hive', 'previous'] as const;
 type Gateway = (typeof ALL_GATEWAYS)[number];
+// BENCH_PREVIOUS_GATEWAY=<another checkout>/gateway/dist/main.js adds that build as `previous`, with
+// Marquee's settings: a change measured against the code before it, in the same run.
+const PREVIOUS = process.env.BENCH_PREVIOUS_GATEWAY;
 // Narrowing for profiling sessions, e.g. BENCH_TARGETS=marquee BENCH_OPERATIONS=deep BENCH_PATTERNS=varied.
 const only = (name: string) => process.env[name]?.split(',').filter(Boolean);
-const GATEWAYS = ALL_GATEWAYS.filter((g) => only('BENCH_TARGETS')?.includes(g) ?? true);
+const GATEWAYS = ALL_GATEWAYS.filter(
+  (g) => (only('BENCH_TARGETS')?.includes(g) ?? true) && (g !== 'previous' || PREVIOUS !== undefined),
+);
 const PATTERNS = (['identical', 'varied'] as const).filter(
   (p) => only('BENCH_PATTERNS')?.includes(p) ?? true,
 );
@@ -64,6 +69,7 @@ const ports = {
   'marquee-no-memory': await freePort(),
   stock: await freePort(),
   hive: await freePort(),
+  previous: await freePort(),
 };
 const marqueeEnv = (port: number, extra: Record<string, string> = {}) => ({
   NODE_ENV: 'development',
@@ -79,7 +85,7 @@ const marqueeEnv = (port: number, extra: Record<string, string> = {}) => ({
   RATE_LIMIT_USER_PER_MINUTE: '1000000000',
   ...extra,
 });
-const gateways: Record<Gateway, ChildProcess> = {
+const gateways: Partial<Record<Gateway, ChildProcess>> = {
   marquee: start(
     pinned(0, [process.execPath, ...PROFILE, `${repoRoot}gateway/dist/main.js`]),
     marqueeEnv(ports.marquee),
@@ -115,12 +121,16 @@ const gateways: Record<Gateway, ChildProcess> = {
     ]),
     {},
   ),
+  ...(PREVIOUS
+    ? { previous: start(pinned(0, [process.execPath, PREVIOUS]), marqueeEnv(ports.previous)) }
+    : {}),
 };
 const urls: Record<Gateway, string> = {
   marquee: `http://127.0.0.1:${ports.marquee}/graphql`,
   'marquee-no-memory': `http://127.0.0.1:${ports['marquee-no-memory']}/graphql`,
   stock: `http://127.0.0.1:${ports.stock}/`,
   hive: `http://127.0.0.1:${ports.hive}/graphql`,
+  previous: `http://127.0.0.1:${ports.previous}/graphql`,
 };
 const chosen = GATEWAYS.map((g) => [g, urls[g]] as const);
 for (const [name, url] of chosen) await waitUntilServing(name, url);
@@ -148,7 +158,7 @@ for (let round = 0; round < ROUNDS; round++) {
     for (const pattern of PATTERNS) {
       const bodies = bodiesOf(operation, pattern);
       for (const gateway of GATEWAYS) {
-        const rss = sampleRss(gateways[gateway].pid!);
+        const rss = sampleRss(gateways[gateway]!.pid!);
         const result = await drive(urls[gateway], bodies, DURATION);
         results.push({
           round,
@@ -178,7 +188,7 @@ for (let round = 0; round < ROUNDS; round++) {
 
 console.log(JSON.stringify(summarise(results), null, 2));
 load.kill();
-for (const child of Object.values(gateways)) child.kill('SIGTERM');
+for (const child of Object.values(gateways)) child?.kill('SIGTERM');
 await stop();
 process.exit(0);
 

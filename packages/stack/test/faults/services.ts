@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess as NodeChild } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedServer } from '@marquee/db/embedded';
@@ -113,6 +113,8 @@ export interface Services {
   /** Services that exited without kill() asking them to, with their last output. */
   unexpectedExits(): string[];
   output(name: ServiceName): string;
+  /** The most memory the service's process has held so far (VmHWM), in MB. */
+  peakRssMb(name: ServiceName): number;
   stop(): Promise<void>;
 }
 
@@ -173,8 +175,10 @@ async function startProcesses(
       TICKETS_URL: graphqlUrl('tickets'),
       RECOMMENDATIONS_URL: graphqlUrl('recommendations'),
       SUPERGRAPH_WATCH: 'false',
-      // Load tests come from one IP; the anonymous per-IP limit is not what is tested here.
+      // Load tests come from one IP and a few users; the rate limits are not what is tested here.
+      RATE_LIMIT_IP_PER_MINUTE: '1000000',
       RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000',
+      RATE_LIMIT_USER_PER_MINUTE: '1000000',
     },
   };
   const children = new Map<ServiceName, ChildProcess>();
@@ -231,6 +235,10 @@ async function startProcesses(
     restart: (name) => launch(name),
     unexpectedExits: () => [...exits],
     output: (name) => children.get(name)?.output() ?? '',
+    peakRssMb(name) {
+      const status = readFileSync(`/proc/${children.get(name)!.pid}/status`, 'utf8');
+      return Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN) / 1024;
+    },
     stop: stopAll,
   };
 }
