@@ -10,7 +10,9 @@ const conditions = ['@marquee/source', ...defaultServerConditions.filter((c) => 
  * Every workspace tests with the same setup: SWC for decorator metadata (esbuild emits none),
  * and the `@marquee/source` condition so workspace packages resolve to their TypeScript source.
  */
-export function marqueeTestConfig(options: { globalSetup?: string[]; testTimeout?: number } = {}) {
+export function marqueeTestConfig(
+  options: { include?: string[]; globalSetup?: string[]; testTimeout?: number } = {},
+) {
   return defineConfig({
     plugins: [
       swc.vite({
@@ -30,7 +32,8 @@ export function marqueeTestConfig(options: { globalSetup?: string[]; testTimeout
     // globalSetup files are loaded in this environment.
     environments: { __vitest__: { resolve: { conditions } } },
     test: {
-      include: ['src/**/*.spec.ts', 'test/**/*.spec.ts'],
+      // bench/: a subgraph's own benchmark and offline evaluation, tested but not shipped.
+      include: options.include ?? ['src/**/*.spec.ts', 'test/**/*.spec.ts', 'bench/**/*.spec.ts'],
       globalSetup: options.globalSetup ?? [],
       testTimeout: options.testTimeout ?? 30_000,
       hookTimeout: 60_000,

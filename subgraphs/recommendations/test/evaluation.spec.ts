@@ -2,7 +2,7 @@ import { createDatabase } from '@marquee/db';
 import { freshDatabase } from '@marquee/db/test-database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema, type RecommendationsDatabase } from '../src/db/database.js';
-import { evaluate, type EvaluationReport } from '../src/eval/evaluate.js';
+import { evaluate, type EvaluationReport } from '../bench/eval/evaluate.js';
 
 /**
  * The offline evaluation's target on a small fixed population (the full one is

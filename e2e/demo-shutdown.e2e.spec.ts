@@ -1,0 +1,68 @@
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServices, freePort, startNode, type ChildProcess } from './processes.js';
+
+// `npm start`'s zero-setup demo, stopped while it is still starting: the embedded PostgreSQL is
+// its child, and must never outlive it (a leftover server holds the port and the data folder,
+// and the next start fails).
+let dataDir: string;
+let launcher: ChildProcess | undefined;
+
+beforeAll(async () => {
+  await buildServices();
+  dataDir = mkdtempSync(join(tmpdir(), 'marquee-demo-'));
+  chmodSync(dataDir, 0o755); // run as root, the embedded server runs as the postgres user
+}, 120_000);
+afterAll(async () => {
+  launcher?.kill('SIGKILL');
+  await launcher?.exited;
+  // Last resort, so a failure here cannot leave a server running on the machine.
+  const pidFile = join(dataDir, 'postgres', 'postmaster.pid');
+  if (existsSync(pidFile)) {
+    const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+    try {
+      process.kill(pid, 'SIGQUIT');
+    } catch {
+      // already gone
+    }
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const accepts = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+
+describe('npm start (embedded demo)', () => {
+  it('on SIGTERM while still seeding, stops its embedded PostgreSQL and exits 0', async () => {
+    const pgPort = await freePort();
+    const gatewayPort = await freePort();
+    launcher = startNode('stack/dist/start.js', {
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'warn',
+      DATA_DIR: dataDir,
+      EMBEDDED_PG_PORT: String(pgPort),
+      GATEWAY_PORT: String(gatewayPort),
+      USERS_PORT: String(await freePort()),
+      EVENTS_PORT: String(await freePort()),
+      TICKETS_PORT: String(await freePort()),
+      RECOMMENDATIONS_PORT: String(await freePort()),
+    });
+    // The gateway answers as soon as the services are up; seeding the demo data follows.
+    for (let i = 0; i < 600 && !(await accepts(gatewayPort)); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(await accepts(pgPort), launcher.output().slice(-2_000)).toBe(true);
+    launcher.kill('SIGTERM');
+    expect(await launcher.exited).toBe(0);
+    expect(await accepts(pgPort)).toBe(false);
+    expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+  });
+});

@@ -1,3 +1,0 @@
-import { marqueeTestConfig } from '../../vitest.shared.js';
-
-export default marqueeTestConfig({ globalSetup: ['./test/global-setup.ts'], testTimeout: 60_000 });

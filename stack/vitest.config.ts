@@ -1,0 +1,3 @@
+import { marqueeTestConfig } from '../vitest.shared.js';
+
+export default marqueeTestConfig();
