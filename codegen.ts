@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodegenConfig } from '@graphql-codegen/cli';
 import type { DocumentNode } from 'graphql';
-import { apiSchemaSdl } from './gateway/src/persisted/api-schema.js';
-import { buildManifest, formatManifest } from './gateway/src/persisted/manifest.js';
+import { apiSchemaSdl } from './gateway/src/manifest/api-schema.js';
+import { buildManifest, formatManifest } from './gateway/src/manifest/manifest.js';
 
 /**
  * graphql-codegen, run by `npm run codegen` (CI fails if its output is stale):
@@ -13,7 +13,7 @@ import { buildManifest, formatManifest } from './gateway/src/persisted/manifest.
  * - typed client documents for operations/ (frontend and partner), against the gateway's API
  *   schema, each operation carrying its persisted id in `__meta__.hash`;
  * - operations/persisted-query-manifest.json, Apollo's manifest format (see
- *   gateway/src/persisted/manifest.ts).
+ *   gateway/src/manifest/manifest.ts).
  */
 const subgraphs = ['events', 'tickets', 'users', 'recommendations'];
 

@@ -2,4 +2,4 @@ export { startGateway, DEFAULT_SUPERGRAPH_PATH, type GatewayDeps, type RunningGa
 export { gatewayEnvSchema, PRODUCTION_OPS_PORT, type GatewayEnv } from './env.js';
 export { composeSupergraph, readSupergraphConfig, mergeSubgraphSdl } from './compose/compose.js';
 export { CostModel, describePath, type CostReport } from './admission/cost.js';
-export { SupergraphPlanning } from './subscriptions/planning.js';
+export { SupergraphPlanning } from './supergraph/planning.js';

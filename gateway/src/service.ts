@@ -21,7 +21,7 @@ import {
   type RunningService,
 } from '@marquee/subgraph-kit';
 import { contextFor, type GatewayContext } from './context.js';
-import { SubgraphDataSource } from './data-source.js';
+import { SubgraphDataSource } from './transport/data-source.js';
 import { ResponseMemory } from './transport/subgraph-transport.js';
 import { operationGuard } from './plugins/operation-guard.js';
 import { rateLimitedStatus } from './plugins/rate-limited-status.js';
@@ -31,11 +31,11 @@ import { createAdmission } from './admission/index.js';
 import { clientIp } from './admission/middleware.js';
 import { clientIpResolver } from './http/client-ip.js';
 import { createSubscriptions, type Subscriptions } from './subscriptions/index.js';
-import { SupergraphSource, type ReloadResult } from './supergraph-source.js';
+import { SupergraphSource, type ReloadResult } from './supergraph/source.js';
 import { PRODUCTION_OPS_PORT, subgraphUrlOverrides, type GatewayEnv } from './env.js';
 import { applyHttpHygiene, corsPolicy } from './http/hygiene.js';
 import { GatewayOpsModule, hideOpsRoutes, startOpsServer } from './http/ops-server.js';
-import { subgraphMetrics } from './subgraph-metrics.js';
+import { subgraphMetrics } from './transport/subgraph-metrics.js';
 
 export const DEFAULT_SUPERGRAPH_PATH = fileURLToPath(new URL('../supergraph.graphql', import.meta.url));
 

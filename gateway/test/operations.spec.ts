@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSchema, Kind, parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { apiSchemaSdl } from '../src/persisted/api-schema.js';
+import { apiSchemaSdl } from '../src/manifest/api-schema.js';
 import {
   buildManifest,
   DEFAULT_MANIFEST_PATH,
@@ -11,9 +11,9 @@ import {
   formatManifest,
   parseOperationSources,
   readOperationSources,
-  sha256,
   type PersistedQueryManifest,
-} from '../src/persisted/manifest.js';
+} from '../src/manifest/manifest.js';
+import { sha256 } from '../src/sha256.js';
 
 const SUPERGRAPH_PATH = fileURLToPath(new URL('../supergraph.graphql', import.meta.url));
 const committed = () => readFileSync(DEFAULT_MANIFEST_PATH, 'utf8');

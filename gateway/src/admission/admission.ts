@@ -1,18 +1,20 @@
 import { addressBucket, bearerToken, type Role, type TokenVerifier } from '@marquee/auth';
-import type { SupergraphPlanning } from '../subscriptions/planning.js';
+import { sha256 } from '../sha256.js';
+import type { SupergraphPlanning } from '../supergraph/planning.js';
 import type { ApiKeyVerifier, PartnerKey } from './api-keys.js';
 import { Refusal, refuse } from './errors.js';
 import type { OperationLimits } from './limits.js';
-import { sha256, type ApqStore, type PersistedOperations } from './persisted.js';
+import type { ApqStore, PersistedOperations } from './persisted.js';
 import type { RateLimits } from './rate-limits.js';
 
+/** Only the methods admission calls, so a test can hand it plain objects. */
 export interface AdmissionDeps {
-  registered: PersistedOperations;
+  registered: Pick<PersistedOperations, 'byId' | 'byBody'>;
   apq: ApqStore;
-  keys: ApiKeyVerifier;
+  keys: Pick<ApiKeyVerifier, 'verify'>;
   tokens: TokenVerifier;
-  rateLimits: RateLimits;
-  limits: OperationLimits;
+  rateLimits: Pick<RateLimits, 'take'>;
+  limits: Pick<OperationLimits, 'check'>;
   planning: () => SupergraphPlanning;
   production: boolean;
   /** Automatic persisted queries may register documents in production (off by default). */

@@ -1,6 +1,6 @@
 import { INTERNAL_HEADER } from '@marquee/auth';
 import { LRUCache } from 'lru-cache';
-import { sha256 } from './persisted.js';
+import { sha256 } from '../sha256.js';
 
 export interface PartnerKey {
   id: string;

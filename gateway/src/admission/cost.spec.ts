@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { getOperationAST, parse, print } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { gatewayEnvSchema } from '../env.js';
-import { DEFAULT_MANIFEST_PATH } from '../persisted/manifest.js';
+import { DEFAULT_MANIFEST_PATH } from '../manifest/manifest.js';
 import { DEFAULT_SUPERGRAPH_PATH } from '../service.js';
-import { SupergraphPlanning } from '../subscriptions/planning.js';
+import { SupergraphPlanning } from '../supergraph/planning.js';
 import { CostModel, describePath } from './cost.js';
 
 const planning = new SupergraphPlanning(readFileSync(DEFAULT_SUPERGRAPH_PATH, 'utf8'));

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import type { TokenVerifier } from '@marquee/auth';
-import type { SupergraphPlanning } from '../subscriptions/planning.js';
-import { DEFAULT_MANIFEST_PATH } from '../persisted/manifest.js';
+import type { SupergraphPlanning } from '../supergraph/planning.js';
+import { DEFAULT_MANIFEST_PATH } from '../manifest/manifest.js';
 import type { GatewayEnv } from '../env.js';
 import { admit, identify, type AdmissionDeps, type Caller } from './admission.js';
 import { ApiKeyVerifier } from './api-keys.js';

@@ -13,7 +13,7 @@ import {
   type ValidationRule,
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
-import type { SupergraphPlanning } from '../subscriptions/planning.js';
+import type { SupergraphPlanning } from '../supergraph/planning.js';
 import { CostModel, describePath, type CostReport } from './cost.js';
 import { refuse, type Refusal } from './errors.js';
 

@@ -1,16 +1,14 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
+import { sha256 } from '../sha256.js';
 
 const Manifest = z.object({
   format: z.literal('apollo-persisted-query-manifest'),
   version: z.literal(1),
   operations: z.array(z.object({ id: z.string(), name: z.string(), type: z.string(), body: z.string() })),
 });
-
-export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export interface RegisteredOperation {
   name: string;

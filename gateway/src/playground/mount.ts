@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NextFunction, Request, Response } from 'express';
 import { Kind, parse } from 'graphql';
-import { DEFAULT_OPERATIONS_DIR, readOperationSources } from '../persisted/manifest.js';
+import { DEFAULT_OPERATIONS_DIR, readOperationSources } from '../manifest/manifest.js';
 
 /** Where `npm run build` puts the bundle (the same path from src/ and from dist/). */
 export const PLAYGROUND_ASSETS_DIR = fileURLToPath(new URL('../../dist/playground/', import.meta.url));

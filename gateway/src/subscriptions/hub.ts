@@ -1,7 +1,7 @@
 import type { GraphQLDataSource } from '@apollo/gateway';
 import type { GraphQLFormattedError } from 'graphql';
 import type { GatewayContext } from '../context.js';
-import type { PreparedSubscription, SupergraphPlanning } from './planning.js';
+import type { PreparedSubscription, SupergraphPlanning } from '../supergraph/planning.js';
 import { Coalescer } from './coalescer.js';
 import { resolveEvent } from './resolve-event.js';
 import type { Subscriber } from './subscriber.js';

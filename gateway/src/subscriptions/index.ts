@@ -7,7 +7,7 @@ import type { AdmissionCaller, Admitted } from '../admission/index.js';
 import type { GatewayContext } from '../context.js';
 import { SubscriptionHub } from './hub.js';
 import type { StreamDeps } from './operations.js';
-import type { SupergraphPlanning } from './planning.js';
+import type { SupergraphPlanning } from '../supergraph/planning.js';
 import { clientIp as clientIpOf } from '../admission/middleware.js';
 import { SubscriptionQuota, type QuotaLimits } from './quota.js';
 import { sseMiddleware } from './sse.js';

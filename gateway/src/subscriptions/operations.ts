@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   getOperationAST,
   getVariableValues,
@@ -8,7 +7,8 @@ import {
 } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import type { SubscriptionHub } from './hub.js';
-import type { SupergraphPlanning } from './planning.js';
+import type { SupergraphPlanning } from '../supergraph/planning.js';
+import { sha256 } from '../sha256.js';
 import type { Subscriber } from './subscriber.js';
 
 export interface OperationRequest {
@@ -81,13 +81,7 @@ export async function startOperation(
     return errorOut(coerced.errors.map((e) => ({ ...e.toJSON(), extensions: { code: 'BAD_USER_INPUT' } })));
   }
   const scope = scopeOf(context);
-  const key = createHash('sha256')
-    .update(prepared.prepared.id)
-    .update('\0')
-    .update(stableJson(coerced.coerced))
-    .update('\0')
-    .update(scope.key)
-    .digest('hex');
+  const key = sha256(prepared.prepared.id, stableJson(coerced.coerced), scope.key);
   return deps.hub.join(
     { key, prepared: prepared.prepared, variables: coerced.coerced, scope, context },
     subscriber,

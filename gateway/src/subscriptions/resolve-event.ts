@@ -2,7 +2,7 @@ import { executeQueryPlan, type GraphQLDataSource, type ServiceMap } from '@apol
 import type { QueryPlan } from '@apollo/query-planner';
 import type { ExecutionResult } from 'graphql';
 import type { GatewayContext } from '../context.js';
-import type { PreparedSubscription, SupergraphPlanning } from './planning.js';
+import type { PreparedSubscription, SupergraphPlanning } from '../supergraph/planning.js';
 
 /**
  * Resolves one subscription event into the client's full selection. The subgraph already

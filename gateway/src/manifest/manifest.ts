@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +10,7 @@ import {
   type FragmentDefinitionNode,
   type OperationDefinitionNode,
 } from 'graphql';
+import { sha256 } from '../sha256.js';
 
 /** The repository's `operations/` folder (the same path from src/ and from dist/). */
 export const DEFAULT_OPERATIONS_DIR = fileURLToPath(new URL('../../../operations/', import.meta.url));
@@ -37,8 +37,6 @@ export interface OperationSource {
   path: string;
   source: string;
 }
-
-export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** Every `.graphql` file under `dir` (generated output excluded), sorted by path. */
 export async function readOperationSources(dir = DEFAULT_OPERATIONS_DIR): Promise<OperationSource[]> {

@@ -1,6 +1,6 @@
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
 import type { SupergraphSdlHook } from '@apollo/gateway';
-import { SupergraphPlanning } from './subscriptions/planning.js';
+import { SupergraphPlanning } from './planning.js';
 
 export interface ReloadResult {
   changed: boolean;

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { buildOperationContext } from '@apollo/gateway';
 import { operationFromDocument, Supergraph, type Schema } from '@apollo/federation-internals';
 import { QueryPlanner, type FetchNode, type PlanNode } from '@apollo/query-planner';
@@ -11,6 +10,7 @@ import {
   type DocumentNode,
   type GraphQLSchema,
 } from 'graphql';
+import { sha256 } from '../sha256.js';
 
 /** A subscription operation, validated and planned once, shared by everyone who sends it. */
 export interface PreparedSubscription {
@@ -56,11 +56,7 @@ export class SupergraphPlanning {
   }
 
   prepare(query: string, operationName: string | undefined): Prepared {
-    const id = createHash('sha256')
-      .update(query)
-      .update('\0')
-      .update(operationName ?? '')
-      .digest('hex');
+    const id = sha256(query, operationName ?? '');
     const cacheKey = `${id}\n${query}`;
     const cached = this.cache.get(cacheKey);
     if (cached) return cached;

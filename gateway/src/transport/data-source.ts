@@ -2,15 +2,15 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import { CLIENT_IP_HEADER, INTERNAL_HEADER, PARTNER_KEY_HEADER } from '@marquee/auth';
 import { currentRequest, OPERATION_LABEL_HEADER, REQUEST_ID_HEADER } from '@marquee/subgraph-kit';
 import { GraphQLError } from 'graphql';
-import type { GatewayContext } from './context.js';
+import type { GatewayContext } from '../context.js';
 import type { CallOutcome, SubgraphObserver } from './subgraph-metrics.js';
-import { fetchEntities } from './transport/entity-memory.js';
+import { fetchEntities } from './entity-memory.js';
 import {
   BreakerOpenError,
   ResponseMemory,
   SubgraphTransport,
   type RawResponse,
-} from './transport/subgraph-transport.js';
+} from './subgraph-transport.js';
 
 type GatewayResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
 
