@@ -3,7 +3,8 @@ import { isId, pageRequest, toConnection, type Connection } from '@marquee/subgr
 import { canSeeDrafts, isVisible } from '../access.js';
 import type { EventsContext } from '../context.js';
 import { cursorOf, isEventCursor } from './cursor.js';
-import { normaliseFilter, type EventFilterInput } from './event-filter.js';
+import type { EventFilter } from '../generated/resolvers.js';
+import { normaliseFilter } from './event-filter.js';
 import { DiscoveryRepository } from './discovery.repository.js';
 import type { EventRow } from './events.repository.js';
 
@@ -20,7 +21,7 @@ export class DiscoveryService {
 
   /** The public catalogue: PUBLISHED, not yet ended, soonest first; totalCount only when asked. */
   async catalogue(
-    filter: EventFilterInput | null | undefined,
+    filter: EventFilter | null | undefined,
     first: number | null | undefined,
     after: string | null | undefined,
   ): Promise<Connection<EventRow>> {

@@ -1,15 +1,6 @@
 import { badInput } from '@marquee/subgraph-kit';
+import type { EventFilter } from '../generated/resolvers.js';
 import { checkCoordinates } from '../venues/venue-input.js';
-
-/** EventFilter as GraphQL hands it over. */
-export interface EventFilterInput {
-  search?: string | null;
-  category?: string | null;
-  city?: string | null;
-  startsAfter?: Date | null;
-  startsBefore?: Date | null;
-  near?: { latitude: number; longitude: number; radiusKm: number } | null;
-}
 
 /** A checked filter: blank strings dropped, category lower-cased. */
 export interface EventSearch {
@@ -23,7 +14,7 @@ export interface EventSearch {
 
 export const MAX_RADIUS_KM = 20_000;
 
-export function normaliseFilter(input: EventFilterInput | null | undefined): EventSearch {
+export function normaliseFilter(input: EventFilter | null | undefined): EventSearch {
   const filter: EventSearch = {};
   if (!input) return filter;
   const text = (value: string | null | undefined, field: string, max: number) => {

@@ -1,20 +1,7 @@
 import { badInput } from '@marquee/subgraph-kit';
+import type { CreateEventInput, UpdateEventInput } from '../generated/resolvers.js';
 
-/** CreateEventInput as GraphQL hands it over (DateTime is already a Date). */
-export interface CreateEventInput {
-  title: string;
-  description: string;
-  startsAt: Date;
-  endsAt: Date;
-  timezone: string;
-  categories: string[];
-  venueId: string;
-}
-
-export type UpdateEventInput = {
-  [K in Exclude<keyof CreateEventInput, 'venueId'>]?: CreateEventInput[K] | null;
-};
-
+/** The checked and normalised fields of an event (DateTime arrives as a Date). */
 export type EventFields = Omit<CreateEventInput, 'venueId'>;
 
 export const LIMITS = {

@@ -9,10 +9,16 @@ import {
   Resolver,
 } from '@nestjs/graphql';
 import type { EventsContext } from '../context.js';
+import type {
+  MutationCancelEventArgs,
+  MutationCreateEventArgs,
+  MutationPublishEventArgs,
+  MutationUpdateEventArgs,
+  QueryEventArgs,
+  QueryEventsArgs,
+} from '../generated/resolvers.js';
 import { VenuesService } from '../venues/venues.service.js';
 import { DiscoveryService } from './discovery.service.js';
-import type { EventFilterInput } from './event-filter.js';
-import type { CreateEventInput, UpdateEventInput } from './event-input.js';
 import type { EventRow } from './events.repository.js';
 import { EventsService } from './events.service.js';
 
@@ -25,16 +31,12 @@ export class EventsResolver {
   ) {}
 
   @Query('event')
-  event(@Args('id') id: string, @Context() ctx: EventsContext) {
+  event(@Args() { id }: QueryEventArgs, @Context() ctx: EventsContext) {
     return this.discovery.byId(ctx, id);
   }
 
   @Query('events')
-  list(
-    @Args('filter') filter: EventFilterInput | null,
-    @Args('first') first: number | null,
-    @Args('after') after: string | null,
-  ) {
+  list(@Args() { filter, first, after }: QueryEventsArgs) {
     return this.discovery.catalogue(filter, first, after);
   }
 
@@ -54,22 +56,22 @@ export class EventsResolver {
   }
 
   @Mutation('createEvent')
-  create(@Args('input') input: CreateEventInput, @Context() ctx: EventsContext) {
+  create(@Args() { input }: MutationCreateEventArgs, @Context() ctx: EventsContext) {
     return this.events.create(ctx.caller, input);
   }
 
   @Mutation('updateEvent')
-  update(@Args('id') id: string, @Args('input') input: UpdateEventInput, @Context() ctx: EventsContext) {
+  update(@Args() { id, input }: MutationUpdateEventArgs, @Context() ctx: EventsContext) {
     return this.events.update(ctx.caller, id, input);
   }
 
   @Mutation('publishEvent')
-  publish(@Args('id') id: string, @Context() ctx: EventsContext) {
+  publish(@Args() { id }: MutationPublishEventArgs, @Context() ctx: EventsContext) {
     return this.events.publish(ctx.caller, id);
   }
 
   @Mutation('cancelEvent')
-  cancel(@Args('id') id: string, @Args('reason') reason: string, @Context() ctx: EventsContext) {
+  cancel(@Args() { id, reason }: MutationCancelEventArgs, @Context() ctx: EventsContext) {
     return this.events.cancel(ctx.caller, id, reason);
   }
 }

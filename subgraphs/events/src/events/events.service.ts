@@ -3,15 +3,9 @@ import type { Caller } from '@marquee/auth';
 import { Topics } from '@marquee/bus';
 import { badInput, conflict, forbidden, isId, notFound } from '@marquee/subgraph-kit';
 import { canManage, requireOrganizer } from '../access.js';
+import type { CreateEventInput, UpdateEventInput } from '../generated/resolvers.js';
 import { RELAY, type RelayKick } from '../tokens.js';
-import {
-  cancellationReason,
-  checkTimeOrder,
-  validateEventPatch,
-  validateNewEvent,
-  type CreateEventInput,
-  type UpdateEventInput,
-} from './event-input.js';
+import { cancellationReason, checkTimeOrder, validateEventPatch, validateNewEvent } from './event-input.js';
 import { eventCancelled, eventChanged, eventRescheduled } from './event-messages.js';
 import { EventsRepository, type EventChange, type EventRow, type Tx } from './events.repository.js';
 

@@ -1,5 +1,6 @@
 import { Args, Context, Parent, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
 import type { EventsContext } from '../context.js';
+import type { UserOrganizedEventsArgs } from '../generated/resolvers.js';
 import { DiscoveryService } from '../events/discovery.service.js';
 
 /** events contributes User.organizedEvents; the users subgraph owns everything else about a User. */
@@ -15,8 +16,7 @@ export class OrganizersResolver {
   @ResolveField('organizedEvents')
   organizedEvents(
     @Parent() user: { id: string },
-    @Args('first') first: number | null,
-    @Args('after') after: string | null,
+    @Args() { first, after }: UserOrganizedEventsArgs,
     @Context() ctx: EventsContext,
   ) {
     return this.discovery.organizedEvents(ctx, user.id, first, after);

@@ -1,14 +1,5 @@
 import { badInput } from '@marquee/subgraph-kit';
-
-export interface CreateVenueInput {
-  name: string;
-  address: string;
-  city: string;
-  country: string;
-  capacity: number;
-  latitude?: number | null;
-  longitude?: number | null;
-}
+import type { CreateVenueInput } from '../generated/resolvers.js';
 
 export interface VenueFields {
   name: string;

@@ -1,6 +1,6 @@
 import { Args, Context, Mutation, Parent, Query, ResolveReference, Resolver } from '@nestjs/graphql';
 import type { EventsContext } from '../context.js';
-import type { CreateVenueInput } from './venue-input.js';
+import type { MutationCreateVenueArgs, QueryVenueArgs } from '../generated/resolvers.js';
 import { VenuesService } from './venues.service.js';
 
 @Resolver('Venue')
@@ -8,7 +8,7 @@ export class VenuesResolver {
   constructor(private readonly venues: VenuesService) {}
 
   @Query('venue')
-  venue(@Args('id') id: string, @Context() ctx: EventsContext) {
+  venue(@Args() { id }: QueryVenueArgs, @Context() ctx: EventsContext) {
     return this.venues.byId(ctx, id);
   }
 
@@ -18,7 +18,7 @@ export class VenuesResolver {
   }
 
   @Mutation('createVenue')
-  create(@Args('input') input: CreateVenueInput, @Context() ctx: EventsContext) {
+  create(@Args() { input }: MutationCreateVenueArgs, @Context() ctx: EventsContext) {
     return this.venues.create(ctx.caller, input);
   }
 }

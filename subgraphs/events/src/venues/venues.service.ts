@@ -3,7 +3,8 @@ import type { Caller } from '@marquee/auth';
 import { isId } from '@marquee/subgraph-kit';
 import { requireOrganizer } from '../access.js';
 import type { EventsContext } from '../context.js';
-import { validateVenue, type CreateVenueInput } from './venue-input.js';
+import type { CreateVenueInput } from '../generated/resolvers.js';
+import { validateVenue } from './venue-input.js';
 import { VenuesRepository, type VenueRow } from './venues.repository.js';
 
 @Injectable()

@@ -1,5 +1,6 @@
 import { Args, Context, Parent, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
 import type { RecommendationsContext } from '../context.js';
+import type { UserRecommendedEventsArgs } from '../generated/resolvers.js';
 import { RecommendationsService } from './recommendations.service.js';
 
 @Resolver('User')
@@ -15,7 +16,7 @@ export class RecommendationsResolver {
   @ResolveField('recommendedEvents')
   recommendedEvents(
     @Parent() user: { id: string },
-    @Args('first') first: number | null,
+    @Args() { first }: UserRecommendedEventsArgs,
     @Context() ctx: RecommendationsContext,
   ) {
     return this.recommendations.forUser(ctx, user.id, first);

@@ -1,5 +1,6 @@
 import { Args, Context, Parent, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
 import type { RecommendationsContext } from '../context.js';
+import type { EventSimilarEventsArgs } from '../generated/resolvers.js';
 import { SimilarEventsService } from './similar-events.service.js';
 
 @Resolver('Event')
@@ -15,7 +16,7 @@ export class SimilarEventsResolver {
   @ResolveField('similarEvents')
   similarEvents(
     @Parent() event: { id: string },
-    @Args('first') first: number | null,
+    @Args() { first }: EventSimilarEventsArgs,
     @Context() ctx: RecommendationsContext,
   ) {
     return this.similar.similarTo(ctx, event.id, first);

@@ -1,5 +1,6 @@
 import { Args, Context, Query, Resolver } from '@nestjs/graphql';
 import type { RecommendationsContext } from '../context.js';
+import type { QueryTrendingEventsArgs } from '../generated/resolvers.js';
 import { TrendingService } from './trending.service.js';
 
 @Resolver()
@@ -7,11 +8,7 @@ export class TrendingResolver {
   constructor(private readonly trending: TrendingService) {}
 
   @Query('trendingEvents')
-  trendingEvents(
-    @Args('first') first: number | null,
-    @Args('city') city: string | null,
-    @Context() ctx: RecommendationsContext,
-  ) {
+  trendingEvents(@Args() { first, city }: QueryTrendingEventsArgs, @Context() ctx: RecommendationsContext) {
     return this.trending.trending(ctx, first, city);
   }
 }

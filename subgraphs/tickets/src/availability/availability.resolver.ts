@@ -9,6 +9,7 @@ import {
 } from '@nestjs/graphql';
 import { isId, notFound } from '@marquee/subgraph-kit';
 import type { TicketsContext } from '../context.js';
+import type { SubscriptionTicketAvailabilityChangedArgs } from '../generated/resolvers.js';
 import { AvailabilityService, type Availability } from './availability.service.js';
 import { LiveAvailability } from './live.js';
 
@@ -43,7 +44,7 @@ export class AvailabilityResolver {
   }
 
   @Subscription('ticketAvailabilityChanged', { resolve: (payload: Availability) => payload })
-  changed(@Args('eventId') eventId: string, @Context() ctx: TicketsContext) {
+  changed(@Args() { eventId }: SubscriptionTicketAvailabilityChangedArgs, @Context() ctx: TicketsContext) {
     if (!isId(eventId)) throw notFound('Event');
     return this.live.watch(ctx, eventId);
   }

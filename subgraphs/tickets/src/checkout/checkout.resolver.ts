@@ -1,5 +1,6 @@
 import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
 import type { TicketsContext } from '../context.js';
+import type { MutationCheckoutArgs } from '../generated/resolvers.js';
 import { CheckoutService } from './checkout.service.js';
 
 @Resolver()
@@ -8,9 +9,7 @@ export class CheckoutResolver {
 
   @Mutation('checkout')
   run(
-    @Args('reservationId') reservationId: string,
-    @Args('paymentToken') paymentToken: string,
-    @Args('idempotencyKey') idempotencyKey: string,
+    @Args() { reservationId, paymentToken, idempotencyKey }: MutationCheckoutArgs,
     @Context() ctx: TicketsContext,
   ) {
     return this.checkout.checkout(ctx, reservationId, paymentToken, idempotencyKey);

@@ -1,6 +1,7 @@
 import { Args, Context, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
 import { isId } from '@marquee/subgraph-kit';
 import type { TicketsContext } from '../context.js';
+import type { QueryOrderArgs, UserOrdersArgs } from '../generated/resolvers.js';
 import type { OrderRow, TicketRow } from './orders.repository.js';
 import { OrdersRepository } from './orders.repository.js';
 import { OrdersService } from './orders.service.js';
@@ -10,7 +11,7 @@ export class OrdersResolver {
   constructor(private readonly orders: OrdersService) {}
 
   @Query('order')
-  order(@Args('id') id: string, @Context() ctx: TicketsContext) {
+  order(@Args() { id }: QueryOrderArgs, @Context() ctx: TicketsContext) {
     return this.orders.order(ctx, id);
   }
 
@@ -73,8 +74,7 @@ export class UserOrdersResolver {
   @ResolveField('orders')
   ordersOf(
     @Parent() user: { id: string },
-    @Args('first') first: number | null,
-    @Args('after') after: string | null,
+    @Args() { first, after }: UserOrdersArgs,
     @Context() ctx: TicketsContext,
   ) {
     return this.orders.ofUser(ctx, user.id, first, after);

@@ -1,7 +1,8 @@
 import { Args, Context, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import type { TicketsContext } from '../context.js';
+import type { MutationReleaseReservationArgs, MutationReserveTicketsArgs } from '../generated/resolvers.js';
 import type { ReservationItemRow, ReservationRow } from './reservations.repository.js';
-import { ReservationsService, reportedStatus, type ItemInput } from './reservations.service.js';
+import { ReservationsService, reportedStatus } from './reservations.service.js';
 
 @Resolver('Reservation')
 export class ReservationsResolver {
@@ -9,16 +10,14 @@ export class ReservationsResolver {
 
   @Mutation('reserveTickets')
   reserve(
-    @Args('eventId') eventId: string,
-    @Args('items') items: ItemInput[],
-    @Args('idempotencyKey') idempotencyKey: string,
+    @Args() { eventId, items, idempotencyKey }: MutationReserveTicketsArgs,
     @Context() ctx: TicketsContext,
   ) {
     return this.reservations.reserve(ctx, eventId, items, idempotencyKey);
   }
 
   @Mutation('releaseReservation')
-  release(@Args('id') id: string, @Context() ctx: TicketsContext) {
+  release(@Args() { id }: MutationReleaseReservationArgs, @Context() ctx: TicketsContext) {
     return this.reservations.release(ctx, id);
   }
 

@@ -6,6 +6,7 @@ import type { TicketsDatabase, TicketsTx } from '../db/database.js';
 import { inTransaction } from '../db/transaction.js';
 import { EventDirectoryRepository } from '../event-directory/event-directory.repository.js';
 import { EventDirectory } from '../event-directory/event-directory.service.js';
+import type { ReservationItemInput } from '../generated/resolvers.js';
 import { InventoryRepository, type TierRow } from '../inventory/inventory.repository.js';
 import { checkKey, replay, requestHash } from '../idempotency.js';
 import { inSalesWindow } from '../availability/availability.service.js';
@@ -17,11 +18,6 @@ import { MAX_CENTS, MAX_PER_ORDER } from '../amounts.js';
 import { decideHold, type HoldLimitSettings } from './hold-limits.js';
 import { HoldLimitsRepository } from './hold-limits.repository.js';
 import { ReservationsRepository, type ReservationRow } from './reservations.repository.js';
-
-export interface ItemInput {
-  tierId: string;
-  quantity: number;
-}
 
 const MAX_ITEMS = 20;
 /** Lazy expiry stays short: a backlog beyond this is the sweeper's. */
@@ -57,7 +53,7 @@ export class ReservationsService {
     };
   }
 
-  async reserve(ctx: TicketsContext, eventId: string, input: ItemInput[], key: string) {
+  async reserve(ctx: TicketsContext, eventId: string, input: ReservationItemInput[], key: string) {
     const user = requireUser(ctx.caller);
     if (!isId(eventId)) throw notFound('Event');
     checkKey(key);
@@ -127,7 +123,7 @@ export class ReservationsService {
   private async hold(
     tx: TicketsTx,
     reservation: ReservationRow,
-    items: ItemInput[],
+    items: ReservationItemInput[],
     tiers: Map<string, TierRow>,
     locked: Map<string, TierRow>,
     alsoWrite: () => Promise<void>[],
@@ -181,7 +177,7 @@ export class ReservationsService {
    * without a transaction or a lock (a sold-out rush never queues on the tier's row). A seat
    * freed a moment later is no different from this request arriving a moment earlier.
    */
-  private async refuseIfFull(eventId: string, items: ItemInput[], tiers: Map<string, TierRow>) {
+  private async refuseIfFull(eventId: string, items: ReservationItemInput[], tiers: Map<string, TierRow>) {
     const full = items.find((i) => {
       const tier = tiers.get(i.tierId)!;
       return tier.sold + tier.held + i.quantity > tier.capacity;
@@ -241,7 +237,11 @@ export class ReservationsService {
     return [{ id: row.id, eventId: row.eventId, items }];
   }
 
-  private async checkTiers(eventId: string, items: ItemInput[], now: Date): Promise<Map<string, TierRow>> {
+  private async checkTiers(
+    eventId: string,
+    items: ReservationItemInput[],
+    now: Date,
+  ): Promise<Map<string, TierRow>> {
     const rows = await this.tiers.findRows(items.map((i) => i.tierId));
     const tiers = new Map(rows.map((t) => [t.id, t]));
     for (const item of items) {
@@ -258,7 +258,7 @@ export class ReservationsService {
 }
 
 /** Shape rules that need no database: sorted by tier, so the hash ignores item order. */
-function checkItems(items: ItemInput[]): ItemInput[] {
+function checkItems(items: ReservationItemInput[]): ReservationItemInput[] {
   if (items.length === 0) throw badInput('Reserve at least one ticket', 'items');
   if (items.length > MAX_ITEMS) throw badInput(`At most ${MAX_ITEMS} tiers per reservation`, 'items');
   const seen = new Set<string>();

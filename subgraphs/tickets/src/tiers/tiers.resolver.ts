@@ -1,18 +1,15 @@
 import { Args, Context, Mutation, Parent, ResolveReference, Resolver } from '@nestjs/graphql';
 import { isId } from '@marquee/subgraph-kit';
 import type { TicketsContext } from '../context.js';
-import { TiersService, type TierInput } from './tiers.service.js';
+import type { MutationAddTicketTierArgs } from '../generated/resolvers.js';
+import { TiersService } from './tiers.service.js';
 
 @Resolver('TicketTier')
 export class TiersResolver {
   constructor(private readonly tiers: TiersService) {}
 
   @Mutation('addTicketTier')
-  addTicketTier(
-    @Args('eventId') eventId: string,
-    @Args('input') input: TierInput,
-    @Context() ctx: TicketsContext,
-  ) {
+  addTicketTier(@Args() { eventId, input }: MutationAddTicketTierArgs, @Context() ctx: TicketsContext) {
     return this.tiers.addTier(ctx, eventId, input);
   }
 

@@ -6,19 +6,10 @@ import type { TicketsContext } from '../context.js';
 import type { TicketsDatabase } from '../db/database.js';
 import { inTransaction } from '../db/transaction.js';
 import { EventDirectory } from '../event-directory/event-directory.service.js';
+import type { TierInput } from '../generated/resolvers.js';
 import { InventoryRepository } from '../inventory/inventory.repository.js';
 import { DB, OUTBOX_KICK, type OutboxKick } from '../tokens.js';
 import { TiersRepository, type TierView } from './tiers.repository.js';
-
-export interface TierInput {
-  name: string;
-  priceCents: number;
-  currency: string;
-  capacity: number;
-  maxPerOrder?: number | null;
-  salesStartAt?: Date | null;
-  salesEndAt?: Date | null;
-}
 
 const DEFAULT_MAX_PER_ORDER = 10;
 

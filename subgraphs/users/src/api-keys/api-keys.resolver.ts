@@ -1,5 +1,10 @@
 import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { UsersContext } from '../context.js';
+import type {
+  MutationCreateApiKeyArgs,
+  MutationRevokeApiKeyArgs,
+  QueryActiveApiKeyByHashArgs,
+} from '../generated/resolvers.js';
 import { ApiKeysService } from './api-keys.service.js';
 
 @Resolver('ApiKey')
@@ -12,21 +17,17 @@ export class ApiKeysResolver {
   }
 
   @Query('activeApiKeyByHash')
-  activeByHash(@Args('keyHash') keyHash: string) {
+  activeByHash(@Args() { keyHash }: QueryActiveApiKeyByHashArgs) {
     return this.apiKeys.activeByHash(keyHash);
   }
 
   @Mutation('createApiKey')
-  create(
-    @Args('name') name: string,
-    @Args('rateLimitPerMinute') rateLimitPerMinute: number,
-    @Context() ctx: UsersContext,
-  ) {
+  create(@Args() { name, rateLimitPerMinute }: MutationCreateApiKeyArgs, @Context() ctx: UsersContext) {
     return this.apiKeys.create(ctx.caller, name, rateLimitPerMinute);
   }
 
   @Mutation('revokeApiKey')
-  revoke(@Args('id') id: string, @Context() ctx: UsersContext) {
+  revoke(@Args() { id }: MutationRevokeApiKeyArgs, @Context() ctx: UsersContext) {
     return this.apiKeys.revoke(ctx.caller, id);
   }
 }

@@ -15,13 +15,19 @@ export class ApiKeysService {
   async create(
     caller: Caller,
     name: string,
-    rateLimitPerMinute: number,
+    rateLimitPerMinute: number | null | undefined,
   ): Promise<{ key: string; apiKey: ApiKeyRow }> {
     const admin = requireAdmin(caller, 'Only an ADMIN can create API keys');
     const trimmed = name.trim();
     if (trimmed.length === 0 || trimmed.length > 100)
       throw badInput('Name must be 1 to 100 characters', 'name');
-    if (!Number.isInteger(rateLimitPerMinute) || rateLimitPerMinute < 1 || rateLimitPerMinute > 1_000_000) {
+    // The SDL default covers an omitted limit; an explicit null is refused like any bad value.
+    if (
+      typeof rateLimitPerMinute !== 'number' ||
+      !Number.isInteger(rateLimitPerMinute) ||
+      rateLimitPerMinute < 1 ||
+      rateLimitPerMinute > 1_000_000
+    ) {
       throw badInput('rateLimitPerMinute must be between 1 and 1000000', 'rateLimitPerMinute');
     }
     const key = `mq_${randomBytes(32).toString('base64url')}`;

@@ -4,6 +4,7 @@ import { badInput, conflict, unauthenticated } from '@marquee/subgraph-kit';
 import { z } from 'zod';
 import { CONFIG } from '../tokens.js';
 import type { UsersEnv } from '../env.js';
+import type { SignUpInput } from '../generated/resolvers.js';
 import { ThrottlesService } from '../throttles/throttles.service.js';
 import { UsersRepository, type Account } from '../users/users.repository.js';
 import { dummyHash, hashPassword, passwordMatches } from './passwords.js';
@@ -15,6 +16,7 @@ export interface AuthPayload extends TokenPair {
   user: Account & { ownSession: true };
 }
 
+/** Checks and normalises SignUpInput; `satisfies` keeps it in step with the SDL. */
 const SignUp = z.object({
   email: z
     .string()
@@ -26,7 +28,7 @@ const SignUp = z.object({
     .min(8, 'Password must be at least 8 characters')
     .max(1024, 'Password must be at most 1024 characters'),
   name: z.string().trim().min(1, 'Name is required').max(100, 'Name must be at most 100 characters'),
-});
+}) satisfies z.ZodType<SignUpInput>;
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 const invalidRefresh = () => unauthenticated('Refresh token is invalid, expired or already used');
@@ -44,10 +46,7 @@ export class SessionsService {
   ) {}
 
   /** Open to anyone, but only so many accounts an hour from one client address. */
-  async signUp(
-    input: { email: string; password: string; name: string },
-    clientIp: string,
-  ): Promise<AuthPayload> {
+  async signUp(input: SignUpInput, clientIp: string): Promise<AuthPayload> {
     const parsed = SignUp.safeParse(input);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;

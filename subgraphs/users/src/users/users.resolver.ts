@@ -8,8 +8,8 @@ import {
   ResolveReference,
   Resolver,
 } from '@nestjs/graphql';
-import type { Role } from '@marquee/auth';
 import type { UsersContext } from '../context.js';
+import type { MutationGrantRoleArgs, QueryUserArgs } from '../generated/resolvers.js';
 import type { Account } from './users.repository.js';
 import { UsersService } from './users.service.js';
 
@@ -23,7 +23,7 @@ export class UsersResolver {
   }
 
   @Query('user')
-  user(@Args('id') id: string, @Context() ctx: UsersContext) {
+  user(@Args() { id }: QueryUserArgs, @Context() ctx: UsersContext) {
     return this.users.byId(ctx, id);
   }
 
@@ -38,7 +38,7 @@ export class UsersResolver {
   }
 
   @Mutation('grantRole')
-  grantRole(@Args('userId') userId: string, @Args('role') role: Role, @Context() ctx: UsersContext) {
+  grantRole(@Args() { userId, role }: MutationGrantRoleArgs, @Context() ctx: UsersContext) {
     return this.users.grantRole(ctx.caller, userId, role);
   }
 }
