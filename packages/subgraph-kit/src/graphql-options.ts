@@ -1,7 +1,7 @@
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloFederationDriver, type ApolloFederationDriverConfig } from '@nestjs/apollo';
 import { GraphQLModule } from '@nestjs/graphql';
-import type { InjectionToken } from '@nestjs/common';
+import type { InjectionToken, ModuleMetadata } from '@nestjs/common';
 import { createErrorFormatter } from './format-error.js';
 import type { ServiceRuntime } from './ops.js';
 import { operationObserver } from './operation-plugin.js';
@@ -54,14 +54,19 @@ export function subgraphGraphQLOptions(options: SubgraphGraphQLOptions): ApolloF
   };
 }
 
-/** The GraphQL module every subgraph mounts; `useFactory` gets the providers named in `inject`. */
+/**
+ * The GraphQL module every subgraph mounts; `useFactory` gets the providers named in `inject`,
+ * from global modules or from the modules in `imports` (those that export them).
+ */
 export function subgraphGraphQLModule(options: {
+  imports?: ModuleMetadata['imports'];
   inject: InjectionToken[];
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   useFactory: (...deps: any[]) => SubgraphGraphQLOptions;
 }) {
   return GraphQLModule.forRootAsync<ApolloFederationDriverConfig>({
     driver: ApolloFederationDriver,
+    ...(options.imports ? { imports: options.imports } : {}),
     inject: options.inject,
     useFactory: (...deps: unknown[]) => subgraphGraphQLOptions(options.useFactory(...deps)),
   });

@@ -1,130 +1,32 @@
 import { fileURLToPath } from 'node:url';
-import { Global, Module, type DynamicModule } from '@nestjs/common';
-import type { TokenVerifier } from '@marquee/auth';
-import {
-  OpsModule,
-  resolveCaller,
-  subgraphGraphQLModule,
-  type Logger,
-  type ServiceRuntime,
-} from '@marquee/subgraph-kit';
-import { AvailabilityResolver, EventTicketsResolver } from './availability/availability.resolver.js';
-import { AvailabilityService } from './availability/availability.service.js';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { OpsModule, resolveCaller, subgraphGraphQLModule } from '@marquee/subgraph-kit';
+import { AvailabilityModule } from './availability/availability.module.js';
 import { LiveAvailability } from './availability/live.js';
-import { TicketsMetrics } from './metrics.js';
-import { CancellationWorker } from './cancellations/cancellation.worker.js';
-import { CancellationsRepository } from './cancellations/cancellations.repository.js';
-import { CheckInRepository } from './check-in/check-in.repository.js';
-import { CheckInResolver } from './check-in/check-in.resolver.js';
-import { CheckInService } from './check-in/check-in.service.js';
-import { CheckoutRecovery } from './checkout/checkout-recovery.js';
-import { CheckoutSaga } from './checkout/checkout-saga.js';
-import { CheckoutRepository } from './checkout/checkout.repository.js';
-import { SaleRepository } from './checkout/sale.repository.js';
-import { CheckoutResolver } from './checkout/checkout.resolver.js';
-import { CheckoutService } from './checkout/checkout.service.js';
+import { CancellationsModule } from './cancellations/cancellations.module.js';
+import { CheckInModule } from './check-in/check-in.module.js';
+import { CheckoutModule } from './checkout/checkout.module.js';
 import type { TicketsContext } from './context.js';
-import type { TicketsDatabase } from './db/database.js';
-import type { TicketsEnv } from './env.js';
+import { CoreModule, type TicketsModuleOptions } from './core.module.js';
+import { EventDirectoryModule } from './event-directory/event-directory.module.js';
 import { EventDirectoryRepository } from './event-directory/event-directory.repository.js';
-import { EventDirectory } from './event-directory/event-directory.service.js';
-import { EventsClient } from './event-directory/events.client.js';
-import { InventoryRepository } from './inventory/inventory.repository.js';
 import { createLoaders } from './loaders.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
+import { OrdersModule } from './orders/orders.module.js';
 import { OrdersRepository } from './orders/orders.repository.js';
-import { OrdersResolver, TicketResolver, UserOrdersResolver } from './orders/orders.resolver.js';
-import { OrdersService } from './orders/orders.service.js';
-import type { BreakerOptions } from './payments/payment-gateway.js';
-import { PaymentGateway } from './payments/payment-gateway.js';
-import type { PaymentProvider } from './payments/payment-provider.js';
-import { RefundPayments } from './payments/refund-payments.js';
-import { RefundsRepository } from './refunds/refunds.repository.js';
-import { RefundsResolver } from './refunds/refunds.resolver.js';
-import { RefundsService } from './refunds/refunds.service.js';
-import { ReservationItemResolver, ReservationsResolver } from './reservations/reservations.resolver.js';
-import { HoldLimitsRepository } from './reservations/hold-limits.repository.js';
+import { RefundsModule } from './refunds/refunds.module.js';
+import { ReservationsModule } from './reservations/reservations.module.js';
 import { ReservationsRepository } from './reservations/reservations.repository.js';
-import { ReservationsService } from './reservations/reservations.service.js';
-import { Sweeper } from './reservations/sweeper.js';
+import { TiersModule } from './tiers/tiers.module.js';
 import { TiersRepository } from './tiers/tiers.repository.js';
-import { TiersResolver } from './tiers/tiers.resolver.js';
-import { TiersService } from './tiers/tiers.service.js';
-import {
-  BREAKER_OPTIONS,
-  CONFIG,
-  DB,
-  LOGGER,
-  NOTIFIER,
-  OUTBOX_KICK,
-  PAYMENT_PROVIDER,
-  type OutboxKick,
-} from './tokens.js';
 import { liveSubscriptions } from './ws.js';
-import { HolderNotifications } from './notifications/holder-notifications.js';
-import { NotificationDispatcher } from './notifications/notification-dispatcher.js';
-import { NotificationsRepository } from './notifications/notifications.repository.js';
-import type { Notifier } from './notifications/notifier.js';
-import { SmtpNotifier } from './notifications/smtp-notifier.js';
-import { TableNotifier } from './notifications/table-notifier.js';
 
-export interface TicketsModuleOptions {
-  env: TicketsEnv;
-  database: TicketsDatabase;
-  runtime: ServiceRuntime;
-  log: Logger;
-  verifier: TokenVerifier;
-  outbox: OutboxKick;
-  payments: PaymentProvider;
-  breaker: BreakerOptions;
-  /** Overrides the Notifier (default: SMTP when SMTP_URL is set, else the notifications table). */
-  notifier?: Notifier;
-}
+export type { TicketsModuleOptions } from './core.module.js';
 
 const typePaths = [fileURLToPath(new URL('../src/**/*.graphql', import.meta.url))];
 const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
-/** What every feature may use: the database, config, the outbox nudge, the repositories. */
-@Global()
-@Module({})
-class CoreModule {
-  static forRoot(options: TicketsModuleOptions): DynamicModule {
-    const shared = [
-      TiersRepository,
-      EventDirectoryRepository,
-      ReservationsRepository,
-      OrdersRepository,
-      InventoryRepository,
-      AvailabilityService,
-      EventsClient,
-      EventDirectory,
-      LiveAvailability,
-    ];
-    return {
-      module: CoreModule,
-      providers: [
-        { provide: DB, useValue: options.database },
-        { provide: CONFIG, useValue: options.env },
-        { provide: LOGGER, useValue: options.log },
-        { provide: OUTBOX_KICK, useValue: options.outbox },
-        { provide: PAYMENT_PROVIDER, useValue: options.payments },
-        { provide: BREAKER_OPTIONS, useValue: options.breaker },
-        { provide: TicketsMetrics, useValue: new TicketsMetrics(options.runtime.metrics) },
-        ...shared,
-      ],
-      exports: [
-        DB,
-        CONFIG,
-        LOGGER,
-        OUTBOX_KICK,
-        PAYMENT_PROVIDER,
-        BREAKER_OPTIONS,
-        TicketsMetrics,
-        ...shared,
-      ],
-    };
-  }
-}
-
+/** Every feature module, and GraphQL with the per-request context (the caller and the loaders). */
 @Module({})
 export class TicketsAppModule {
   static forRoot(options: TicketsModuleOptions): DynamicModule {
@@ -133,7 +35,18 @@ export class TicketsAppModule {
       imports: [
         CoreModule.forRoot(options),
         OpsModule.forRoot(options.runtime),
+        TiersModule,
+        AvailabilityModule,
+        ReservationsModule,
+        CheckoutModule,
+        OrdersModule,
+        RefundsModule,
+        CheckInModule,
+        CancellationsModule,
+        NotificationsModule,
         subgraphGraphQLModule({
+          // What the loaders read from, and the live availability feed for subscriptions.
+          imports: [TiersModule, EventDirectoryModule, ReservationsModule, OrdersModule, AvailabilityModule],
           inject: [
             TiersRepository,
             EventDirectoryRepository,
@@ -167,53 +80,6 @@ export class TicketsAppModule {
             };
           },
         }),
-      ],
-      providers: [
-        PaymentGateway,
-        RefundPayments,
-        TiersService,
-        TiersResolver,
-        EventTicketsResolver,
-        AvailabilityResolver,
-        HoldLimitsRepository,
-        ReservationsService,
-        ReservationsResolver,
-        ReservationItemResolver,
-        Sweeper,
-        CheckoutRepository,
-        SaleRepository,
-        CheckoutSaga,
-        CheckoutRecovery,
-        CheckoutService,
-        CheckoutResolver,
-        OrdersService,
-        OrdersResolver,
-        TicketResolver,
-        UserOrdersResolver,
-        RefundsRepository,
-        RefundsService,
-        RefundsResolver,
-        CheckInRepository,
-        CheckInService,
-        CheckInResolver,
-        CancellationsRepository,
-        CancellationWorker,
-        NotificationsRepository,
-        {
-          provide: NOTIFIER,
-          inject: [NotificationsRepository],
-          useFactory: (repository: NotificationsRepository): Notifier =>
-            options.notifier ??
-            (options.env.SMTP_URL
-              ? new SmtpNotifier({
-                  url: options.env.SMTP_URL,
-                  from: options.env.SMTP_FROM,
-                  recipient: options.env.NOTIFY_RECIPIENT,
-                })
-              : new TableNotifier(repository)),
-        },
-        NotificationDispatcher,
-        HolderNotifications,
       ],
     };
   }

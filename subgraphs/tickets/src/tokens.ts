@@ -1,3 +1,5 @@
+/** What the service was started with (TicketsModuleOptions); modules take their part of it. */
+export const OPTIONS = Symbol('TicketsModuleOptions');
 export const DB = Symbol('TicketsDatabase');
 export const CONFIG = Symbol('TicketsConfig');
 /** Something to nudge after a transaction that wrote the outbox committed (the OutboxRelay). */

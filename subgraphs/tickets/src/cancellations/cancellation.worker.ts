@@ -9,6 +9,7 @@ import { HolderNotifications } from '../notifications/holder-notifications.js';
 import { RefundsService } from '../refunds/refunds.service.js';
 import { ReservationsRepository } from '../reservations/reservations.repository.js';
 import { DB, LOGGER, OUTBOX_KICK, type OutboxKick } from '../tokens.js';
+import { WorkerLoop } from '../worker-loop.js';
 import { CancellationsRepository, type CancellationJob } from './cancellations.repository.js';
 
 const BATCH = 20;
@@ -29,12 +30,8 @@ export interface CancellationRun {
  */
 @Injectable()
 export class CancellationWorker {
-  private running: Promise<unknown> | undefined;
-  private again = false;
-  /** Background runs only after start(); stop() also ends a run between two orders. */
-  private started = false;
-  private stopped = false;
-  private retry: NodeJS.Timeout | undefined;
+  /** Runs only after start(); a failed pass, or one that left jobs pending, is retried. */
+  private readonly loop: WorkerLoop;
 
   constructor(
     private readonly jobs: CancellationsRepository,
@@ -46,7 +43,16 @@ export class CancellationWorker {
     @Inject(DB) private readonly database: TicketsDatabase,
     @Inject(OUTBOX_KICK) private readonly outbox: OutboxKick,
     @Inject(LOGGER) private readonly log: Logger,
-  ) {}
+  ) {
+    this.loop = new WorkerLoop({
+      run: () => this.runPending(),
+      atStart: true,
+      retryMs: RETRY_MS,
+      unfinished: async () => (await this.jobs.pending()).length > 0,
+      log,
+      failure: 'cancellation job failed; will retry',
+    });
+  }
 
   subscribe(bus: Bus): Promise<Unsubscribe> {
     return bus.subscribe(Topics.eventCancelled, 'tickets', async (message) => {
@@ -71,41 +77,16 @@ export class CancellationWorker {
 
   /** Works pending jobs in the background from now on, starting with any left from before. */
   start() {
-    this.started = true;
-    this.kick();
+    this.loop.start();
   }
 
   kick() {
-    if (!this.started || this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.runPending()
-      .catch((error) => {
-        this.log.error({ err: String(error) }, 'cancellation job failed; will retry');
-        return { finished: [], refunded: 0, released: 0, failed: true };
-      })
-      .then(async (run) => {
-        const unfinished = 'failed' in run || (await this.jobs.pending()).length > 0;
-        if (unfinished && !this.stopped) {
-          this.retry = setTimeout(() => this.kick(), RETRY_MS);
-          this.retry.unref();
-        }
-      })
-      .finally(() => {
-        this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    this.loop.kick();
   }
 
-  async stop() {
-    this.stopped = true;
-    if (this.retry) clearTimeout(this.retry);
-    while (this.running) await this.running;
+  /** Also ends a run between two orders. */
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One pass over the pending jobs; `maxOrders` bounds the refunds (tests stop half-way with it). */
@@ -135,7 +116,7 @@ export class CancellationWorker {
           await this.jobs.progress(eventId, 1, 0);
         }
       }
-      if (refunded >= budget || this.stopped) return { refunded, released: 0, finished: false };
+      if (refunded >= budget || this.loop.stopping) return { refunded, released: 0, finished: false };
     }
     let released = 0;
     for (;;) {

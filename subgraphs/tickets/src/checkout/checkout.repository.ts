@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { schema, type Executor, type TicketsDatabase, type TicketsTx } from '../db/database.js';
-import { prepared } from '@marquee/db';
+import { anyUuid, prepared } from '@marquee/db';
 import type { OrderRow } from '../orders/orders.repository.js';
 import type { ReservationRow } from '../reservations/reservations.repository.js';
 import { DB } from '../tokens.js';
@@ -190,7 +190,7 @@ export class CheckoutRepository {
         .update(o)
         .set({ updatedAt: sql`now()` })
         .where(
-          inArray(
+          anyUuid(
             o.id,
             ids.map((row) => row.id),
           ),

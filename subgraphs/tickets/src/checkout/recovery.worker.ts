@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from '@marquee/subgraph-kit';
 import type { TicketsEnv } from '../env.js';
 import { CONFIG, LOGGER } from '../tokens.js';
+import { WorkerLoop } from '../worker-loop.js';
 import { CheckoutSaga } from './checkout-saga.js';
 import { CheckoutRepository } from './checkout.repository.js';
 
@@ -24,36 +25,30 @@ export interface RecoveryRun {
  * The outcome is always a CONFIRMED order with tickets, or a FAILED one with nothing charged.
  */
 @Injectable()
-export class CheckoutRecovery {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<RecoveryRun> | undefined;
+export class RecoveryWorker {
+  private readonly loop: WorkerLoop;
 
   constructor(
     private readonly repository: CheckoutRepository,
     private readonly saga: CheckoutSaga,
     @Inject(CONFIG) private readonly env: TicketsEnv,
     @Inject(LOGGER) private readonly log: Logger,
-  ) {}
-
-  start() {
-    const tick = () => {
-      if (this.running) return;
-      this.running = this.recoverOnce()
-        .catch((error) => {
-          this.log.error({ err: String(error) }, 'checkout recovery failed; will retry');
-          return { confirmed: 0, failed: 0, settled: 0, skipped: 0, errors: 1 };
-        })
-        .finally(() => (this.running = undefined));
-    };
-    tick();
-    this.timer = setInterval(tick, this.env.RECOVERY_INTERVAL_MS);
-    this.timer.unref();
+  ) {
+    this.loop = new WorkerLoop({
+      run: () => this.recoverOnce(),
+      everyMs: env.RECOVERY_INTERVAL_MS,
+      atStart: true,
+      log,
+      failure: 'checkout recovery failed; will retry',
+    });
   }
 
-  async stop() {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  start() {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One pass over every open saga old enough to be abandoned. */

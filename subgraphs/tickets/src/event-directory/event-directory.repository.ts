@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { eq, inArray, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { EventChanged } from '@marquee/bus';
 import { schema, type Executor, type TicketsDatabase, type TicketsTx } from '../db/database.js';
-import { prepared } from '@marquee/db';
+import { anyUuid, prepared } from '@marquee/db';
 import { DB } from '../tokens.js';
 
 export type DirectoryEntry = typeof schema.eventDirectory.$inferSelect;
@@ -17,7 +17,16 @@ const keepCancelled = sql`case when ${d.status} = 'CANCELLED' then ${d.status} e
 
 @Injectable()
 export class EventDirectoryRepository {
-  constructor(@Inject(DB) private readonly database: TicketsDatabase) {}
+  /** The loaders' read, built once: one statement whatever the number of events. */
+  private readonly byIds;
+
+  constructor(@Inject(DB) private readonly database: TicketsDatabase) {
+    this.byIds = database.db
+      .select()
+      .from(d)
+      .where(anyUuid(d.eventId, sql.placeholder('ids')))
+      .prepare('directory.find-many');
+  }
 
   async find(eventId: string): Promise<DirectoryEntry | undefined> {
     const [row] = await prepared(
@@ -28,10 +37,7 @@ export class EventDirectoryRepository {
   }
 
   findMany(eventIds: readonly string[]): Promise<DirectoryEntry[]> {
-    return this.database.db
-      .select()
-      .from(d)
-      .where(inArray(d.eventId, [...eventIds]));
+    return this.byIds.execute({ ids: [...eventIds] });
   }
 
   /**

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { Topics, type AvailabilityChanged } from '@marquee/bus';
 import { schema, type TicketsTx } from '../db/database.js';
-import { prepared } from '@marquee/db';
+import { anyUuid, prepared } from '@marquee/db';
 
 export type TierRow = typeof schema.ticketTiers.$inferSelect;
 export type LedgerKind = (typeof schema.ledgerKindEnum.enumValues)[number];
@@ -43,7 +43,7 @@ export class InventoryRepository {
     if (ids.length === 0) return new Map();
     const rows = await prepared(
       'inventory.lock-tiers',
-      tx.select().from(tiers).where(inArray(tiers.id, ids)).orderBy(asc(tiers.id)).for('update'),
+      tx.select().from(tiers).where(anyUuid(tiers.id, ids)).orderBy(asc(tiers.id)).for('update'),
     );
     return new Map(rows.map((row) => [row.id, row]));
   }
@@ -120,7 +120,7 @@ export class InventoryRepository {
       tx
         .update(reservations)
         .set({ status: outcome.status, updatedAt: sql`now()` })
-        .where(and(inArray(reservations.id, ids), eq(reservations.status, 'HELD'))),
+        .where(and(anyUuid(reservations.id, ids), eq(reservations.status, 'HELD'))),
       this.announce(
         tx,
         holds.map((h) => h.eventId),

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from '@marquee/subgraph-kit';
 import type { TicketsEnv } from '../env.js';
 import { CONFIG, LOGGER, NOTIFIER } from '../tokens.js';
+import { WorkerLoop } from '../worker-loop.js';
 import { NotificationsRepository, type QueuedNotification } from './notifications.repository.js';
 import type { Notification, Notifier } from './notifier.js';
 
@@ -31,49 +32,35 @@ export interface DispatchRun {
  * replicas share the work; a failed send is retried with exponential backoff.
  */
 @Injectable()
-export class NotificationDispatcher {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private again = false;
-  private started = false;
-  private stopped = false;
+export class DispatchWorker {
+  private readonly loop: WorkerLoop;
 
   constructor(
     private readonly repository: NotificationsRepository,
     @Inject(NOTIFIER) private readonly notifier: Notifier,
-    @Inject(CONFIG) private readonly env: TicketsEnv,
+    @Inject(CONFIG) env: TicketsEnv,
     @Inject(LOGGER) private readonly log: Logger,
-  ) {}
+  ) {
+    this.loop = new WorkerLoop({
+      run: () => this.dispatchOnce(),
+      everyMs: env.NOTIFY_INTERVAL_MS,
+      atStart: true,
+      log,
+      failure: 'dispatching notifications failed',
+    });
+  }
 
   start() {
-    this.started = true;
-    this.timer = setInterval(() => this.kick(), this.env.NOTIFY_INTERVAL_MS);
-    this.timer.unref();
-    this.kick();
+    this.loop.start();
   }
 
   /** Ask for a prompt run (no-op unless started). */
   kick() {
-    if (!this.started || this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.dispatchOnce()
-      .catch((error) => this.log.error({ err: String(error) }, 'dispatching notifications failed'))
-      .finally(() => {
-        this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    this.loop.kick();
   }
 
   async stop() {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    while (this.running) await this.running;
+    await this.loop.stop();
     await this.notifier.close?.();
   }
 

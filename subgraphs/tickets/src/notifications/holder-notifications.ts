@@ -4,7 +4,7 @@ import type { Logger } from '@marquee/subgraph-kit';
 import { schema, type TicketsDatabase, type TicketsTx } from '../db/database.js';
 import { EventDirectoryRepository } from '../event-directory/event-directory.repository.js';
 import { DB, LOGGER } from '../tokens.js';
-import { NotificationDispatcher } from './notification-dispatcher.js';
+import { DispatchWorker } from './dispatch.worker.js';
 import { NotificationsRepository } from './notifications.repository.js';
 
 const when = (date: Date | string) => new Date(date).toUTCString();
@@ -19,7 +19,7 @@ export class HolderNotifications {
   constructor(
     private readonly repository: NotificationsRepository,
     private readonly directory: EventDirectoryRepository,
-    private readonly dispatcher: NotificationDispatcher,
+    private readonly dispatcher: DispatchWorker,
     @Inject(DB) private readonly database: TicketsDatabase,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}

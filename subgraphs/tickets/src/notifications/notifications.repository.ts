@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
 import { schema, type TicketsDatabase, type TicketsTx } from '../db/database.js';
+import { anyUuid } from '@marquee/db';
 import { DB } from '../tokens.js';
 import type { Notification } from './notifier.js';
 
@@ -72,7 +73,7 @@ export class NotificationsRepository {
           nextAttemptAt: sql`now() + make_interval(secs => ${leaseMs / 1000})`,
         })
         .where(
-          inArray(
+          anyUuid(
             q.id,
             due.map((row) => row.id),
           ),

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, asc, desc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, sql } from 'drizzle-orm';
 import { schema, type TicketsDatabase } from '../db/database.js';
-import { prepared } from '@marquee/db';
+import { anyUuid, prepared } from '@marquee/db';
 import { DB } from '../tokens.js';
 
 export type OrderRow = typeof schema.orders.$inferSelect;
@@ -17,13 +17,23 @@ const tk = schema.issuedTickets;
 
 @Injectable()
 export class OrdersRepository {
-  constructor(@Inject(DB) private readonly database: TicketsDatabase) {}
+  /** The loaders' reads, built once: one statement each whatever the number of orders. */
+  private readonly byIds;
+  private readonly ticketsByOrders;
+
+  constructor(@Inject(DB) private readonly database: TicketsDatabase) {
+    const ids = sql.placeholder('ids');
+    this.byIds = database.db.select().from(o).where(anyUuid(o.id, ids)).prepare('orders.find-many');
+    this.ticketsByOrders = database.db
+      .select()
+      .from(tk)
+      .where(anyUuid(tk.orderId, ids))
+      .orderBy(asc(tk.createdAt), asc(tk.id))
+      .prepare('orders.tickets-of');
+  }
 
   findByIds(ids: readonly string[]): Promise<OrderRow[]> {
-    return this.database.db
-      .select()
-      .from(o)
-      .where(inArray(o.id, [...ids]));
+    return this.byIds.execute({ ids: [...ids] });
   }
 
   async findById(id: string): Promise<OrderRow | undefined> {
@@ -66,11 +76,7 @@ export class OrdersRepository {
   }
 
   ticketsOf(orderIds: readonly string[]): Promise<TicketRow[]> {
-    return this.database.db
-      .select()
-      .from(tk)
-      .where(inArray(tk.orderId, [...orderIds]))
-      .orderBy(asc(tk.createdAt), asc(tk.id));
+    return this.ticketsByOrders.execute({ ids: [...orderIds] });
   }
 
   /** The provider refunded the charge (compensation or refund done). */

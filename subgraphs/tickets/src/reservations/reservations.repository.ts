@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, asc, eq, exists, getTableColumns, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, exists, getTableColumns, lte, sql } from 'drizzle-orm';
 import { schema, type Executor, type TicketsDatabase, type TicketsTx } from '../db/database.js';
-import { prepared } from '@marquee/db';
+import { anyUuid, prepared } from '@marquee/db';
 import type { HoldToRelease } from '../inventory/inventory.repository.js';
 import { DB } from '../tokens.js';
 
@@ -36,11 +36,14 @@ export class ReservationsRepository {
     reservationIds: readonly string[],
     executor: Executor = this.database.db,
   ): Promise<ReservationItemRow[]> {
-    return executor
-      .select()
-      .from(ri)
-      .where(inArray(ri.reservationId, [...reservationIds]))
-      .orderBy(asc(ri.reservationId), asc(ri.tierId));
+    return prepared(
+      'reservations.items-of',
+      executor
+        .select()
+        .from(ri)
+        .where(anyUuid(ri.reservationId, reservationIds))
+        .orderBy(asc(ri.reservationId), asc(ri.tierId)),
+    );
   }
 
   /** Undefined when this user already used the key (the unique index decides, even in a race). */
@@ -121,7 +124,7 @@ export class ReservationsRepository {
       executor
         .select({ one: sql`1` })
         .from(ri)
-        .where(and(eq(ri.reservationId, r.id), inArray(ri.tierId, tierIds))),
+        .where(and(eq(ri.reservationId, r.id), anyUuid(ri.tierId, tierIds))),
     );
   }
 
@@ -131,7 +134,7 @@ export class ReservationsRepository {
     const rows = await tx
       .select({ id: r.id })
       .from(r)
-      .where(and(inArray(r.id, ids), isStale))
+      .where(and(anyUuid(r.id, ids), isStale))
       .for('update', { skipLocked: true });
     return new Set(rows.map((row) => row.id));
   }
@@ -172,7 +175,7 @@ export class ReservationsRepository {
       .select({ id: r.id, eventId: r.eventId, tierId: ri.tierId, quantity: ri.quantity })
       .from(r)
       .innerJoin(ri, eq(ri.reservationId, r.id))
-      .where(inArray(r.id, ids));
+      .where(anyUuid(r.id, ids));
     const byId = new Map<string, HoldToRelease>();
     for (const row of rows) {
       const hold = byId.get(row.id) ?? { id: row.id, eventId: row.eventId, items: [] };

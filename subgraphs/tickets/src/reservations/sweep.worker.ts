@@ -6,6 +6,7 @@ import { InventoryRepository } from '../inventory/inventory.repository.js';
 import { CONFIG, DB, LOGGER, OUTBOX_KICK, type OutboxKick } from '../tokens.js';
 import type { TicketsEnv } from '../env.js';
 import { TicketsMetrics } from '../metrics.js';
+import { WorkerLoop } from '../worker-loop.js';
 import { ReservationsRepository } from './reservations.repository.js';
 
 const BATCH = 100;
@@ -16,37 +17,32 @@ const BATCH = 100;
  * locked with SKIP LOCKED, so replicas sweep side by side without waiting on each other.
  */
 @Injectable()
-export class Sweeper {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
+export class SweepWorker {
+  private readonly loop: WorkerLoop;
 
   constructor(
     private readonly reservations: ReservationsRepository,
     private readonly inventory: InventoryRepository,
     @Inject(DB) private readonly database: TicketsDatabase,
-    @Inject(CONFIG) private readonly env: TicketsEnv,
+    @Inject(CONFIG) env: TicketsEnv,
     @Inject(OUTBOX_KICK) private readonly outbox: OutboxKick,
-    @Inject(LOGGER) private readonly log: Logger,
+    @Inject(LOGGER) log: Logger,
     private readonly metrics: TicketsMetrics,
-  ) {}
-
-  start() {
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.sweepOnce()
-        .catch((error) => {
-          this.log.error({ err: String(error) }, 'sweeping expired holds failed');
-          return 0;
-        })
-        .finally(() => (this.running = undefined));
-    }, this.env.SWEEP_INTERVAL_MS);
-    this.timer.unref();
+  ) {
+    this.loop = new WorkerLoop({
+      run: () => this.sweepOnce(),
+      everyMs: env.SWEEP_INTERVAL_MS,
+      log,
+      failure: 'sweeping expired holds failed',
+    });
   }
 
-  async stop() {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  start() {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Expires every hold that has run out; returns how many. */
