@@ -185,8 +185,18 @@ describe('the Compose rules catch', () => {
     ],
     [
       'a wrong Dockerfile',
-      (d) => void (svc(d, 'events').build = { context: '.', dockerfile: 'subgraphs/event/Dockerfile' }),
-      /dockerfile: subgraphs\/events\/Dockerfile/,
+      (d) => void (svc(d, 'events').build = { context: '.', dockerfile: 'subgraphs/events/Dockerfile' }),
+      /events: build: \{ context: \., dockerfile: subgraphs\/Dockerfile, args: \{ SUBGRAPH: events, PORT: 4001 \} \}/,
+    ],
+    [
+      'the subgraph Dockerfile told another subgraph',
+      (d) => void (asObject(asObject(svc(d, 'tickets').build).args).SUBGRAPH = 'events'),
+      /tickets: build: .*args: \{ SUBGRAPH: tickets, PORT: 4002 \}/,
+    ],
+    [
+      'the subgraph Dockerfile told another port',
+      (d) => void (asObject(asObject(svc(d, 'users').build).args).PORT = '4001'),
+      /users: build: .*args: \{ SUBGRAPH: users, PORT: 4003 \}/,
     ],
     ['a published subgraph', (d) => void (svc(d, 'events').ports = ['4001:4001']), /expose, do not publish/],
     [

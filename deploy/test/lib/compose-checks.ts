@@ -108,9 +108,20 @@ function checkMarqueeService(
   const problems: string[] = [];
   const say = (message: string) => problems.push(`docker-compose.yml: ${s.name}: ${message}`);
   const port = servicePort(s);
-  const dockerfile = `${s.dir}/Dockerfile`;
-  if (at(definition, 'build', 'context') !== '.' || at(definition, 'build', 'dockerfile') !== dockerfile) {
-    say(`build: { context: ., dockerfile: ${dockerfile} }`);
+  const { dockerfile, buildArgs } = s;
+  const args = asObject(at(definition, 'build', 'args'));
+  const argsMatch =
+    Object.keys(args).length === Object.keys(buildArgs).length &&
+    Object.entries(buildArgs).every(([key, value]) => String(args[key]) === value);
+  if (
+    at(definition, 'build', 'context') !== '.' ||
+    at(definition, 'build', 'dockerfile') !== dockerfile ||
+    !argsMatch
+  ) {
+    const shown = Object.entries(buildArgs).map(([key, value]) => `${key}: ${value}`);
+    say(
+      `build: { context: ., dockerfile: ${dockerfile}${shown.length ? `, args: { ${shown.join(', ')} }` : ''} }`,
+    );
   }
   if (!exists(dockerfile)) say(`${dockerfile} does not exist`);
   if (at(definition, 'image') !== `marquee/${s.name}`)

@@ -1,6 +1,9 @@
+import { posix } from 'node:path';
+import { runInNewContext } from 'node:vm';
 import {
   baseImage,
   effectiveInstructions,
+  imageEnv,
   imageTag,
   parseDockerfile,
   type Instruction,
@@ -20,16 +23,19 @@ const runs = (instructions: Instruction[]) =>
   instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args);
 
 /**
- * Structural rules for a service image (there is no Docker engine to build it here): several
- * stages and a runtime one that is small, production-only and unprivileged, listens where
- * supergraph.yaml says, runs the service's dist/main.js, checks its own health, and holds what the
- * service reads at run time. Rules in the spirit of hadolint are included (no ADD, no
- * `npm install`, pinned base images, COPY --from an existing stage).
+ * Structural rules for a service image (there is no Docker engine to build it here), read with
+ * the service's build arguments (the subgraphs share one Dockerfile): several stages and a
+ * runtime one that is small, production-only and unprivileged, listens where supergraph.yaml
+ * says, runs the service's dist/main.js, checks its own health, and holds what the service reads
+ * at run time. Rules in the spirit of hadolint are included (no ADD, no `npm install`, pinned
+ * base images, COPY --from an existing stage).
  */
 export function checkDockerfile(s: ServiceFacts, text: string, ctx: DockerfileContext): string[] {
   const problems: string[] = [];
-  const say = (message: string) => problems.push(`${s.dir}/Dockerfile: ${message}`);
-  const file = parseDockerfile(text);
+  const built = Object.entries(s.buildArgs).map(([key, value]) => `${key}=${value}`);
+  const where = built.length > 0 ? `${s.dockerfile} (${built.join(' ')})` : s.dockerfile;
+  const say = (message: string) => problems.push(`${where}: ${message}`);
+  const file = parseDockerfile(text, s.buildArgs);
   const { stages } = file;
   const final = stages[stages.length - 1];
   if (stages.length < 2 || !final) {
@@ -117,27 +123,107 @@ export function checkDockerfile(s: ServiceFacts, text: string, ctx: DockerfileCo
   if (exposed.join(' ') !== String(port)) say(`EXPOSE ${exposed.join(' ') || '(none)'}, should be ${port}`);
   const cmd = last('CMD');
   const main = `${s.dir}/dist/main.js`;
-  if (!cmd?.exec || cmd.exec.join(' ') !== `node ${main}`) {
-    say(`CMD should be ["node", "${main}"] (exec form, so node gets SIGTERM), is ${cmd?.args ?? '(none)'}`);
+  // Relative to the WORKDIR it runs in; files are copied to the first one, the app's root.
+  const workdirs = runtime.filter((i) => i.keyword === 'WORKDIR').map((i) => i.args.trim());
+  const root = posix.resolve('/', workdirs[0] ?? '/');
+  const cwd = workdirs.reduce((dir, next) => posix.resolve(dir, next), '/');
+  const [program, script, ...more] = cmd?.exec ?? [];
+  const started =
+    program === 'node' && script !== undefined && more.length === 0 ? posix.resolve(cwd, script) : '';
+  if (!cmd?.exec || started !== posix.join(root, main)) {
+    const expected =
+      cwd === root ? `["node", "${main}"]` : `["node", "${posix.relative(cwd, posix.join(root, main))}"]`;
+    say(
+      `CMD should be ${expected} (exec form, so node gets SIGTERM; it runs in ${cwd}), is ${cmd?.args ?? '(none)'}`,
+    );
   }
   if (!ctx.exists(`${s.dir}/src/main.ts`)) say(`${s.dir}/src/main.ts (compiled to ${main}) does not exist`);
   if (last('ENTRYPOINT')) say('no ENTRYPOINT: CMD runs node directly');
-  checkHealthcheck(s, last('HEALTHCHECK'), say);
+  checkHealthcheck(s, last('HEALTHCHECK'), imageEnv(file, final), say);
+  if (s.kind === 'subgraph') checkPatchedDriver(stages, depsStage, runtime, say);
   checkRuntimeFiles(s, stages, runtime, ctx, say);
   return problems;
 }
 
-function checkHealthcheck(s: ServiceFacts, health: Instruction | undefined, say: (m: string) => void) {
+/**
+ * The URL a `node -e` health check asks, run with `env` as the container's environment (fetch
+ * only records its URL); undefined for any other command.
+ */
+function askedUrl(exec: string[] | undefined, env: Record<string, string>): string | undefined {
+  const [program, flag, script] = exec ?? [];
+  if (program !== 'node' || flag !== '-e' || !script) return undefined;
+  let asked: string | undefined;
+  const fetch = (url: unknown) => {
+    asked = String(url);
+    return new Promise(() => {});
+  };
+  try {
+    runInNewContext(script, { process: { env, exit: () => {} }, fetch }, { timeout: 1_000 });
+  } catch (error) {
+    return `(fails: ${String(error)})`;
+  }
+  return asked ?? '(asks nothing)';
+}
+
+function checkHealthcheck(
+  s: ServiceFacts,
+  health: Instruction | undefined,
+  env: Record<string, string>,
+  say: (m: string) => void,
+) {
   const port = servicePort(s);
   if (!health || /^NONE\b/.test(health.args)) {
     say('the runtime stage needs a HEALTHCHECK');
     return;
   }
   const command = health.exec?.join(' ') ?? health.args;
-  if (!/\/(health|ready)\b/.test(command)) say('HEALTHCHECK should ask /health or /ready');
-  if (!command.includes(String(port))) say(`HEALTHCHECK should ask port ${port}`);
-  if (command.includes('process.env.') && !command.includes(`process.env.${s.portVar}`)) {
-    say(`HEALTHCHECK should follow ${s.portVar}`);
+  const byDefault = askedUrl(health.exec, env);
+  if (byDefault === undefined) {
+    // Another program (curl, wget): read its arguments.
+    if (!/\/(health|ready)\b/.test(command)) say('HEALTHCHECK should ask /health or /ready');
+    if (!command.includes(String(port))) say(`HEALTHCHECK should ask port ${port}`);
+    return;
+  }
+  if (!/\/(health|ready)$/.test(byDefault))
+    say(`HEALTHCHECK should ask /health or /ready, asks ${byDefault}`);
+  if (!byDefault.startsWith(`http://127.0.0.1:${port}/`)) {
+    say(`HEALTHCHECK should ask port ${port}, asks ${byDefault}`);
+  }
+  const moved = askedUrl(health.exec, { ...env, [s.portVar]: '5999' });
+  if (!moved?.startsWith('http://127.0.0.1:5999/')) {
+    say(`HEALTHCHECK should follow ${s.portVar} (with ${s.portVar}=5999 it asks ${moved})`);
+  }
+}
+
+/**
+ * The postgres driver carries a fix from patches/ (patch-package, run by npm ci's postinstall):
+ * the build installs with the patches present, and the runtime takes that driver, not the one
+ * the script-less production install left unpatched.
+ */
+function checkPatchedDriver(
+  stages: Stage[],
+  depsStage: Stage | undefined,
+  runtime: Instruction[],
+  say: (m: string) => void,
+) {
+  const patched = stages.find((stage) => {
+    const install = stage.instructions.findIndex(
+      (i) => i.keyword === 'RUN' && /\bnpm ci\b/.test(i.args) && !/--ignore-scripts|--omit=dev/.test(i.args),
+    );
+    const patches = stage.instructions.findIndex(
+      (i) => i.keyword === 'COPY' && i.flags.from === undefined && /^patches\b/.test(i.args),
+    );
+    return install >= 0 && patches >= 0 && patches < install;
+  });
+  if (!patched?.name) {
+    say('no stage copies patches/ before its npm ci (patch-package fixes the postgres driver there)');
+    return;
+  }
+  const driver = `/app/node_modules/postgres`;
+  const fromPatched = (i: Instruction) =>
+    i.keyword === 'COPY' && i.flags.from === patched.name && i.args.startsWith(`${driver} `);
+  if (!depsStage?.instructions.some(fromPatched) && !runtime.some(fromPatched)) {
+    say(`the runtime should take node_modules/postgres from the ${patched.name} stage (patched)`);
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * A Dockerfile reader, enough for structural checks: line continuations, comments, parser
- * directives, `--flag=value` options, exec (JSON) and shell forms, ARG defaults in FROM, stages.
+ * directives, `--flag=value` options, exec (JSON) and shell forms, stages, and variables as a
+ * build with `--build-arg`s would see them (see parseDockerfile).
  */
 export interface Instruction {
   keyword: string;
@@ -76,34 +77,103 @@ function parseInstruction(text: string, line: number): Instruction {
   return { keyword, args, flags, exec, line };
 }
 
-const substitute = (text: string, args: Record<string, string>) =>
+/**
+ * `${NAME}` and `$NAME` replaced with their values. Names not in `vars` become empty, as Docker
+ * does, unless `keepUnknown` (a RUN line's own shell variables, e.g. a loop's).
+ */
+const substitute = (text: string, vars: Record<string, string>, keepUnknown = false) =>
   text.replace(/\$\{(\w+)\}|\$(\w+)/g, (whole, a: string | undefined, b: string | undefined) => {
-    const value = args[a ?? b ?? ''];
-    return value ?? whole;
+    const value = vars[a ?? b ?? ''];
+    return value ?? (keepUnknown ? whole : '');
   });
 
-export function parseDockerfile(text: string): Dockerfile {
+/** Where Docker substitutes variables itself; RUN gets them from its shell. */
+const SUBSTITUTED = new Set([
+  'ADD',
+  'COPY',
+  'ENV',
+  'EXPOSE',
+  'LABEL',
+  'STOPSIGNAL',
+  'USER',
+  'VOLUME',
+  'WORKDIR',
+]);
+
+/** `KEY=value` pairs of an ARG or ENV line (values without spaces, as ours are). */
+const pairs = (args: string) =>
+  args
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((word) => {
+      const at = word.indexOf('=');
+      return at === -1
+        ? { key: word, value: undefined }
+        : { key: word.slice(0, at), value: word.slice(at + 1) };
+    });
+
+/**
+ * Reads a Dockerfile as `docker build` with `buildArgs` would run it: ARGs before the first FROM
+ * apply to FROM lines; an ARG inside a stage takes its build argument or default there (and only
+ * there); ENV values hold in the stage and the stages built on it. Variables are substituted
+ * where Docker does and in RUN lines (their shell sees ARGs and ENVs), never in CMD, ENTRYPOINT
+ * or HEALTHCHECK: those run in the container, which has the ENVs only.
+ */
+export function parseDockerfile(text: string, buildArgs: Record<string, string> = {}): Dockerfile {
   const args: Record<string, string> = {};
   const stages: Stage[] = [];
+  const envs = new Map<Stage, Record<string, string>>();
+  let vars: Record<string, string> = {};
   for (const { text: line, line: number } of logicalLines(text)) {
     const instruction = parseInstruction(line, number);
     if (instruction.keyword === 'FROM') {
       const [image = '', as, name] = instruction.args.split(/\s+/);
-      stages.push({
+      const stage: Stage = {
         from: substitute(image, args),
         name: as?.toUpperCase() === 'AS' ? name : undefined,
         instructions: [],
-      });
+      };
+      const parent = stages.find((s) => s.name !== undefined && s.name === stage.from);
+      envs.set(stage, { ...(parent ? envs.get(parent) : {}) });
+      stages.push(stage);
+      vars = { ...envs.get(stage) };
     } else if (stages.length === 0) {
       if (instruction.keyword === 'ARG') {
-        const [key = '', value = ''] = instruction.args.split('=');
-        args[key] = value;
+        for (const { key, value } of pairs(instruction.args)) args[key] = buildArgs[key] ?? value ?? '';
       }
     } else {
-      stages[stages.length - 1]?.instructions.push(instruction);
+      const stage = stages[stages.length - 1]!;
+      let read = instruction;
+      if (SUBSTITUTED.has(instruction.keyword) || instruction.keyword === 'RUN') {
+        const keepUnknown = instruction.keyword === 'RUN';
+        read = { ...instruction, args: substitute(instruction.args, vars, keepUnknown) };
+        if (instruction.exec) read.exec = instruction.exec.map((part) => substitute(part, vars, keepUnknown));
+      }
+      if (instruction.keyword === 'ARG') {
+        for (const { key, value } of pairs(instruction.args))
+          vars[key] = buildArgs[key] ?? value ?? args[key] ?? '';
+      }
+      if (instruction.keyword === 'ENV') {
+        for (const { key, value } of pairs(read.args)) {
+          if (value === undefined) continue;
+          vars[key] = value;
+          envs.get(stage)![key] = value;
+        }
+      }
+      stage.instructions.push(read);
     }
   }
   return { args, stages };
+}
+
+/** The environment of a container started from `stage`: the ENVs of it and the stages under it. */
+export function imageEnv(file: Dockerfile, stage: Stage): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const i of effectiveInstructions(file, stage)) {
+    if (i.keyword !== 'ENV') continue;
+    for (const { key, value } of pairs(i.args)) if (value !== undefined) env[key] = value;
+  }
+  return env;
 }
 
 /** A stage and the stages it is built on, base first. */

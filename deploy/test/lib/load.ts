@@ -31,7 +31,7 @@ export const dockerfileContext: DockerfileContext = {
   exists: repoPathExists,
 };
 
-export const dockerfileProblems = (s: ServiceFacts, text = readRepoFile(`${s.dir}/Dockerfile`)) =>
+export const dockerfileProblems = (s: ServiceFacts, text = readRepoFile(s.dockerfile)) =>
   checkDockerfile(s, text, dockerfileContext);
 
 export function loadDeployDirectory(): DeployDirectory {

@@ -13,6 +13,9 @@ export interface ServiceFacts {
   kind: 'gateway' | 'subgraph';
   /** Its workspace folder, e.g. `subgraphs/events`. */
   dir: string;
+  /** The Dockerfile its image is built from, and the build arguments it needs. */
+  dockerfile: string;
+  buildArgs: Record<string, string>;
   packageName: string;
   /** Its env.ts schema. */
   schema: z.ZodObject;
@@ -35,6 +38,9 @@ const ENV_SCHEMAS: Record<string, z.ZodObject> = {
   recommendations: recommendationsEnvSchema,
 };
 
+/** One Dockerfile for every subgraph, told which by SUBGRAPH (and its port by PORT). */
+export const SUBGRAPH_DOCKERFILE = 'subgraphs/Dockerfile';
+
 /** The subgraph that publishes the token keys at JWKS_URL. */
 export const JWKS_OWNER = 'users';
 export const JWKS_PATH = '/.well-known/jwks.json';
@@ -49,7 +55,25 @@ function facts(name: string, kind: ServiceFacts['kind'], dir: string, routingUrl
   if (!portSchema) throw new Error(`${dir}/src/env.ts has no ${portVar}`);
   const port = portSchema.parse(undefined) as number;
   const opsPort = kind === 'gateway' ? PRODUCTION_OPS_PORT : undefined;
-  return { name, kind, dir, packageName: `@marquee/${name}`, schema, portVar, port, routingUrl, opsPort };
+  const image: Pick<ServiceFacts, 'dockerfile' | 'buildArgs'> =
+    kind === 'subgraph'
+      ? {
+          dockerfile: SUBGRAPH_DOCKERFILE,
+          buildArgs: { SUBGRAPH: name, PORT: routingUrl?.port ?? String(port) },
+        }
+      : { dockerfile: `${dir}/Dockerfile`, buildArgs: {} };
+  return {
+    name,
+    kind,
+    dir,
+    ...image,
+    packageName: `@marquee/${name}`,
+    schema,
+    portVar,
+    port,
+    routingUrl,
+    opsPort,
+  };
 }
 
 /** The subgraphs of supergraph.yaml (their folder is where their schema file is), then the gateway. */

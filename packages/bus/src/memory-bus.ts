@@ -58,6 +58,12 @@ export class MemoryBus implements Bus {
     return this.channels.eventNames().map(String);
   }
 
+  /** Handlers subscribed, over every topic and group (tests check nothing leaks). */
+  subscriptionCount() {
+    const groups = [...this.groups.values()].flatMap((byGroup) => [...byGroup.values()]);
+    return groups.reduce((count, handlers) => count + handlers.length, 0);
+  }
+
   async ping() {
     return true;
   }

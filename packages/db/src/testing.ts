@@ -89,6 +89,29 @@ export async function createTestDatabase(adminUrl: string, template: string): Pr
   };
 }
 
+/**
+ * Connections `applicationName` holds on the database at `url`. With `settle`, waits (up to 5 s)
+ * while there are any: a closed client's backends take a moment to leave pg_stat_activity.
+ */
+export async function connectionCount(
+  url: string,
+  applicationName: string,
+  options: { settle?: boolean } = {},
+): Promise<number> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const until = Date.now() + (options.settle ? 5_000 : 0);
+    for (;;) {
+      const [row] = await sql<{ n: number }[]>`select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and application_name = ${applicationName}`;
+      if (row!.n === 0 || Date.now() >= until) return row!.n;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    await sql.end();
+  }
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();

@@ -1,6 +1,15 @@
-// The events subgraph as its own process. Tracing starts first: its instrumentation patches
-// modules as they load, so the service (Nest, express, ioredis...) is imported only after it.
-import { startTelemetry } from '@marquee/telemetry';
+// The events subgraph as its own process (the image's CMD). runStandalone starts tracing first and
+// loads the service only then: instrumentation patches modules as they are imported.
+import { runStandalone } from '@marquee/subgraph-kit/standalone';
 
-await startTelemetry({ serviceName: 'events' });
-await import('./standalone.js');
+await runStandalone({
+  name: 'events',
+  load: async () => {
+    const [{ RedisBus }, service] = await Promise.all([import('@marquee/bus'), import('./index.js')]);
+    return {
+      envSchema: service.eventsEnvSchema,
+      bus: (url, logger) => new RedisBus({ url, logger }),
+      start: service.startEventsService,
+    };
+  },
+});

@@ -1,17 +1,9 @@
 import 'reflect-metadata';
 import { fileURLToPath } from 'node:url';
 import { createTokenVerifier, type TokenVerifier } from '@marquee/auth';
-import { OutboxRelay, type Bus, type Unsubscribe } from '@marquee/bus';
+import { OutboxRelay, type Bus } from '@marquee/bus';
 import { createDatabase, runMigrations, type MigrationSet } from '@marquee/db';
-import {
-  createLogger,
-  createRuntime,
-  createSubgraphApp,
-  drainHttpServer,
-  listen,
-  type Logger,
-  type RunningService,
-} from '@marquee/subgraph-kit';
+import { createLogger, startSubgraph, type Logger, type RunningService } from '@marquee/subgraph-kit';
 import { RecommendationsAppModule } from './app.module.js';
 import { schema } from './db/database.js';
 import type { RecommendationsEnv } from './env.js';
@@ -41,69 +33,29 @@ export async function startRecommendationsService(
   env: RecommendationsEnv,
   deps: RecommendationsDeps,
 ): Promise<RunningService> {
-  const log = deps.log ?? createLogger('recommendations', env.LOG_LEVEL);
-  const database = createDatabase({
-    url: env.DATABASE_URL,
-    schema,
-    max: env.DB_POOL_MAX,
-    applicationName: 'marquee-recommendations',
-    ...(deps.onQuery ? { onQuery: deps.onQuery } : {}),
-  });
-  await runMigrations(database.sql, database.db, recommendationsMigrations);
-  const relay = new OutboxRelay({
-    db: database.db,
-    outbox: schema.outbox,
+  const { service } = await startSubgraph({
+    name: 'recommendations',
+    env,
+    log: deps.log ?? createLogger('recommendations', env.LOG_LEVEL),
+    port: deps.port ?? env.RECOMMENDATIONS_PORT,
+    onQuery: deps.onQuery,
+    database: (pool) => createDatabase({ ...pool, schema }),
+    migrate: ({ sql, db }) => runMigrations(sql, db, recommendationsMigrations),
     bus: deps.bus,
-    source: 'recommendations',
-    pollMs: env.OUTBOX_POLL_MS,
-    logger: log,
+    relay: ({ db }, options) => new OutboxRelay({ ...options, db, outbox: schema.outbox }),
+    module: ({ database, relay, runtime }) =>
+      RecommendationsAppModule.forRoot({
+        env,
+        database,
+        runtime,
+        verifier: deps.verifier ?? createTokenVerifier({ jwksUrl: env.JWKS_URL }),
+        relay,
+        clock: deps.clock ?? (() => new Date()),
+      }),
+    beforeListen: async ({ app, onClose }) => {
+      const unsubscribes = await app.get(ProjectionsConsumer).subscribe(deps.bus);
+      onClose(() => Promise.all(unsubscribes.map((unsubscribe) => unsubscribe())));
+    },
   });
-  const runtime = createRuntime(
-    'recommendations',
-    log,
-    [
-      { name: 'postgres', check: () => database.ping() },
-      { name: 'bus', check: () => deps.bus.ping() },
-    ],
-    { database },
-  );
-  const app = await createSubgraphApp(
-    RecommendationsAppModule.forRoot({
-      env,
-      database,
-      runtime,
-      verifier: deps.verifier ?? createTokenVerifier({ jwksUrl: env.JWKS_URL }),
-      relay,
-      clock: deps.clock ?? (() => new Date()),
-    }),
-    { internalSecret: env.INTERNAL_SECRET, runtime },
-  );
-  let unsubscribes: Unsubscribe[] = [];
-  try {
-    unsubscribes = await app.get(ProjectionsConsumer).subscribe(deps.bus);
-    relay.start();
-    const url = await listen(app, deps.port ?? env.RECOMMENDATIONS_PORT, env.HOST);
-    return {
-      name: 'recommendations',
-      url,
-      settle: () => relay.flush(),
-      async close() {
-        await drainHttpServer(app.getHttpServer(), env.SHUTDOWN_TIMEOUT_MS);
-        await Promise.all(unsubscribes.map((unsubscribe) => unsubscribe()));
-        // What the last requests and messages committed goes out before the pool closes.
-        await relay
-          .flush()
-          .catch((error: unknown) => log.error({ err: String(error) }, 'outbox flush failed'));
-        await relay.stop();
-        await app.close();
-        await database.close();
-      },
-    };
-  } catch (error) {
-    await relay.stop();
-    await Promise.all(unsubscribes.map((unsubscribe) => unsubscribe()));
-    await app.close();
-    await database.close();
-    throw error;
-  }
+  return service;
 }

@@ -1,14 +1,9 @@
 import { common, z } from '@marquee/env';
+import { busSubgraphEnv } from '@marquee/subgraph-kit';
 
-export const ticketsEnvSchema = z
-  .object({
-    NODE_ENV: common.nodeEnv,
-    DATABASE_URL: common.postgresUrl,
-    REDIS_URL: common.redisUrl.optional(),
+export const ticketsEnvSchema = busSubgraphEnv
+  .extend({
     TICKETS_PORT: common.port(4002),
-    HOST: z.string().default('0.0.0.0'),
-    INTERNAL_SECRET: common.secret,
-    JWKS_URL: common.url.default('http://127.0.0.1:4003/.well-known/jwks.json'),
     /** The events subgraph, asked about an event the local directory cannot answer for. */
     EVENTS_URL: common.url.default('http://127.0.0.1:4001/graphql'),
     /** How long a hold lasts. */
@@ -45,9 +40,6 @@ export const ticketsEnvSchema = z
       .enum(['true', 'false'])
       .default('false')
       .transform((v) => v === 'true'),
-    DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
-    LOG_LEVEL: common.logLevel,
-    SHUTDOWN_TIMEOUT_MS: common.shutdownTimeoutMs,
   })
   .superRefine((env, ctx) => {
     const problem = (path: string, message: string) =>

@@ -1,12 +1,9 @@
 import { common, z } from '@marquee/env';
+import { subgraphEnv } from '@marquee/subgraph-kit';
 
-export const usersEnvSchema = z
-  .object({
-    NODE_ENV: common.nodeEnv,
-    DATABASE_URL: common.postgresUrl,
+export const usersEnvSchema = subgraphEnv
+  .extend({
     USERS_PORT: common.port(4003),
-    HOST: z.string().default('0.0.0.0'),
-    INTERNAL_SECRET: common.secret,
     /** PKCS#8 PEM of an Ed25519 key; generated per start outside production when missing. */
     JWT_PRIVATE_KEY: z
       .string()
@@ -29,9 +26,6 @@ export const usersEnvSchema = z
     /** Longest delay a sign-in throttle imposes (the account-wide one stops at a minute). */
     SIGN_IN_MAX_DELAY_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
     SIGN_UP_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(20),
-    DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
-    LOG_LEVEL: common.logLevel,
-    SHUTDOWN_TIMEOUT_MS: common.shutdownTimeoutMs,
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_PRIVATE_KEY) {

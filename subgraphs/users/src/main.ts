@@ -1,6 +1,11 @@
-// The users subgraph as its own process. Tracing starts first: its instrumentation patches
-// modules as they load, so the service (Nest, express, ioredis...) is imported only after it.
-import { startTelemetry } from '@marquee/telemetry';
+// The users subgraph as its own process (the image's CMD). runStandalone starts tracing first and
+// loads the service only then: instrumentation patches modules as they are imported.
+import { runStandalone } from '@marquee/subgraph-kit/standalone';
 
-await startTelemetry({ serviceName: 'users' });
-await import('./standalone.js');
+await runStandalone({
+  name: 'users',
+  load: async () => {
+    const service = await import('./index.js');
+    return { envSchema: service.usersEnvSchema, start: service.startUsersService };
+  },
+});

@@ -1,15 +1,7 @@
 import 'reflect-metadata';
 import { fileURLToPath } from 'node:url';
 import { createDatabase, runMigrations, type MigrationSet } from '@marquee/db';
-import {
-  createLogger,
-  createRuntime,
-  createSubgraphApp,
-  drainHttpServer,
-  listen,
-  type Logger,
-  type RunningService,
-} from '@marquee/subgraph-kit';
+import { createLogger, startSubgraph, type Logger, type RunningService } from '@marquee/subgraph-kit';
 import { UsersAppModule } from './app.module.js';
 import { schema } from './db/database.js';
 import type { UsersEnv } from './env.js';
@@ -30,31 +22,20 @@ export interface UsersDeps {
 
 export async function startUsersService(env: UsersEnv, deps: UsersDeps = {}): Promise<RunningService> {
   const log = deps.log ?? createLogger('users', env.LOG_LEVEL);
-  const database = createDatabase({
-    url: env.DATABASE_URL,
-    schema,
-    max: env.DB_POOL_MAX,
-    applicationName: 'marquee-users',
-    ...(deps.onQuery ? { onQuery: deps.onQuery } : {}),
-  });
-  await runMigrations(database.sql, database.db, usersMigrations);
-  const keys = await SigningKeys.load(env.JWT_PRIVATE_KEY);
-  if (!env.JWT_PRIVATE_KEY) log.warn('JWT_PRIVATE_KEY not set: signing with a key generated for this run');
-  const runtime = createRuntime('users', log, [{ name: 'postgres', check: () => database.ping() }], {
-    database,
-  });
-  const app = await createSubgraphApp(UsersAppModule.forRoot({ env, database, keys, runtime }), {
-    internalSecret: env.INTERNAL_SECRET,
-    runtime,
-  });
-  const url = await listen(app, deps.port ?? env.USERS_PORT, env.HOST);
-  return {
+  const { service } = await startSubgraph({
     name: 'users',
-    url,
-    async close() {
-      await drainHttpServer(app.getHttpServer(), env.SHUTDOWN_TIMEOUT_MS);
-      await app.close();
-      await database.close();
+    env,
+    log,
+    port: deps.port ?? env.USERS_PORT,
+    onQuery: deps.onQuery,
+    database: (pool) => createDatabase({ ...pool, schema }),
+    migrate: ({ sql, db }) => runMigrations(sql, db, usersMigrations),
+    module: async ({ database, runtime }) => {
+      const keys = await SigningKeys.load(env.JWT_PRIVATE_KEY);
+      if (!env.JWT_PRIVATE_KEY)
+        log.warn('JWT_PRIVATE_KEY not set: signing with a key generated for this run');
+      return UsersAppModule.forRoot({ env, database, keys, runtime });
     },
-  };
+  });
+  return service;
 }
