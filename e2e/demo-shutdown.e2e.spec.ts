@@ -2,6 +2,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServices, freePort, startNode, type ChildProcess } from './processes.js';
 
@@ -56,10 +57,20 @@ describe('npm start (embedded demo)', () => {
       TICKETS_PORT: String(await freePort()),
       RECOMMENDATIONS_PORT: String(await freePort()),
     });
-    // The gateway answers as soon as the services are up; seeding the demo data follows.
-    for (let i = 0; i < 600 && !(await accepts(gatewayPort)); i++)
-      await new Promise((r) => setTimeout(r, 50));
+    // Once the seed created its first event it is under way (the gateway's public port opens
+    // only after it).
+    const sql = postgres(`postgres://postgres:postgres@127.0.0.1:${pgPort}/marquee`, {
+      max: 1,
+      onnotice: () => {},
+    });
+    const seeding = () =>
+      sql`select count(*)::int as n from events.events`
+        .then(([row]) => Number(row!.n) > 0)
+        .catch(() => false);
+    for (let i = 0; i < 1_200 && !(await seeding()); i++) await new Promise((r) => setTimeout(r, 50));
+    await sql.end();
     expect(await accepts(pgPort), launcher.output().slice(-2_000)).toBe(true);
+    expect(await accepts(gatewayPort)).toBe(false);
     launcher.kill('SIGTERM');
     expect(await launcher.exited).toBe(0);
     expect(await accepts(pgPort)).toBe(false);

@@ -1,11 +1,11 @@
-import { common, z } from '@marquee/env';
+import { common, portNumber, z } from '@marquee/env';
 import { corsOrigins } from './http/cors-origins.js';
 
 export const gatewayEnvSchema = z.object({
   NODE_ENV: common.nodeEnv,
   GATEWAY_PORT: common.port(4000),
   /** /metrics and /ready on this port instead of the public one; production uses 9464 when unset. */
-  OPS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+  OPS_PORT: portNumber.min(1).optional(),
   HOST: z.string().default('0.0.0.0'),
   INTERNAL_SECRET: common.secret,
   JWKS_URL: common.url.default('http://127.0.0.1:4003/.well-known/jwks.json'),
@@ -84,6 +84,7 @@ export const gatewayEnvSchema = z.object({
   /** Honour X-Forwarded-For from this many proxy hops (for per-IP limits behind a load balancer). */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   LOG_LEVEL: common.logLevel,
+  LOG_FORMAT: common.logFormat,
   SHUTDOWN_TIMEOUT_MS: common.shutdownTimeoutMs,
 });
 

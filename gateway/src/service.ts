@@ -13,7 +13,6 @@ import {
   createLogger,
   createRuntime,
   drainHttpServer,
-  listen,
   nestLogger,
   observeRequests,
   operationObserver,
@@ -35,6 +34,7 @@ import { SupergraphSource, type ReloadResult } from './supergraph/source.js';
 import { PRODUCTION_OPS_PORT, subgraphUrlOverrides, type GatewayEnv } from './env.js';
 import { applyHttpHygiene, corsPolicy } from './http/hygiene.js';
 import { GatewayOpsModule, hideOpsRoutes, startOpsServer } from './http/ops-server.js';
+import { listenGateway } from './http/public-port.js';
 import { subgraphMetrics } from './transport/subgraph-metrics.js';
 
 export const DEFAULT_SUPERGRAPH_PATH = fileURLToPath(new URL('../supergraph.graphql', import.meta.url));
@@ -48,6 +48,11 @@ export interface GatewayDeps {
   /** Subgraph name -> /graphql URL; wins over env and the supergraph's routing URLs. */
   subgraphUrls?: Record<string, string>;
   verifier?: TokenVerifier;
+  /**
+   * Answer on a private 127.0.0.1 port until open() (the launcher seeds the demo first), and
+   * say not ready meanwhile. Without it the public port opens at once.
+   */
+  openLater?: boolean;
 }
 
 export interface RunningGateway extends RunningService {
@@ -56,10 +61,12 @@ export interface RunningGateway extends RunningService {
   opsUrl: string;
   /** Re-reads the supergraph file now (SIGHUP does this); running connections stay open. */
   reloadSupergraph(): ReloadResult;
+  /** Opens the public port (with `openLater`; else it is open already): resolves to its /graphql URL. */
+  open(): Promise<string>;
 }
 
 export async function startGateway(env: GatewayEnv, deps: GatewayDeps = {}): Promise<RunningGateway> {
-  const log = deps.log ?? createLogger('gateway', env.LOG_LEVEL);
+  const log = deps.log ?? createLogger('gateway', env.LOG_LEVEL, env.LOG_FORMAT);
   const production = env.NODE_ENV === 'production';
   const supergraph = new SupergraphSource(env.SUPERGRAPH_PATH ?? DEFAULT_SUPERGRAPH_PATH, log);
   const urls = { ...subgraphUrlOverrides(env), ...deps.subgraphUrls };
@@ -180,17 +187,28 @@ export async function startGateway(env: GatewayEnv, deps: GatewayDeps = {}): Pro
       },
     }),
   );
-  const url = await listen(app, deps.port ?? env.GATEWAY_PORT, env.HOST);
+  const listener = await listenGateway(app, {
+    port: deps.port ?? env.GATEWAY_PORT,
+    host: env.HOST,
+    openLater: deps.openLater === true,
+  });
+  // Not ready while the public port is still closed (the launcher seeding the demo).
+  if (deps.openLater) runtime.readiness.push({ name: 'public port', check: async () => listener.isOpen() });
   const ops =
     opsPort === undefined ? undefined : await startOpsServer(runtime, log, deps.opsPort ?? opsPort, env.HOST);
   subscriptions.attach(app.getHttpServer());
   if (env.SUPERGRAPH_WATCH) supergraph.watch(env.SUPERGRAPH_POLL_MS);
   return {
     name: 'gateway',
-    url,
-    opsUrl: ops?.url ?? url.replace(/\/graphql$/, ''),
+    get url() {
+      return listener.url();
+    },
+    get opsUrl() {
+      return ops?.url ?? listener.url().replace(/\/graphql$/, '');
+    },
     subscriptions,
     reloadSupergraph: () => supergraph.reload(),
+    open: () => listener.open(),
     async close() {
       supergraph.stop();
       // No new connections; websocket subscribers get 1012 and event streams end while the

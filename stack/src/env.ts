@@ -17,6 +17,9 @@ export const stackEnvSchema = z
     GATEWAY_PORT: common.port(4000),
     /** Graceful shutdown: how long each service waits for its requests in flight. */
     SHUTDOWN_TIMEOUT_MS: common.shutdownTimeoutMs,
+    LOG_LEVEL: common.logLevel,
+    /** `pretty` (readable lines) or `json`; unset: pretty on a terminal, JSON otherwise. */
+    LOG_FORMAT: common.logFormat,
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {

@@ -6,7 +6,13 @@ import { gatewayEnvSchema, startGateway, type RunningGateway } from '@marquee/ga
 import { recommendationsEnvSchema, startRecommendationsService } from '@marquee/recommendations';
 import { startTicketsService, ticketsEnvSchema } from '@marquee/tickets';
 import { startUsersService, usersEnvSchema } from '@marquee/users';
-import { createLogger, type Logger, type RunningService } from '@marquee/subgraph-kit';
+import {
+  createLogger,
+  PortError,
+  type LogFormat,
+  type Logger,
+  type RunningService,
+} from '@marquee/subgraph-kit';
 
 export interface StackOptions {
   databaseUrl: string;
@@ -20,6 +26,11 @@ export interface StackOptions {
   log?: (service: string) => Logger;
   /** Namespaces Redis keys, so parallel test stacks sharing one Redis stay apart. */
   busPrefix?: string;
+  /**
+   * The gateway answers on a private 127.0.0.1 port (gatewayUrl) until open() opens
+   * GATEWAY_PORT: the launcher seeds the demo in between, and nobody else sees it half done.
+   */
+  openLater?: boolean;
 }
 
 export interface Stack {
@@ -28,6 +39,8 @@ export interface Stack {
   urls: Record<'users' | 'events' | 'tickets' | 'recommendations', string>;
   internalSecret: string;
   bus: Bus;
+  /** Opens the gateway's public port (see `openLater`); resolves to its /graphql URL. */
+  open(): Promise<string>;
   /** Publishes every service's pending outbox rows now. */
   settle(): Promise<void>;
   close(): Promise<void>;
@@ -78,7 +91,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // The gateway's Redis keys (APQ, rate limits) share the bus's namespace.
     ...(options.busPrefix ? { REDIS_PREFIX: options.busPrefix } : {}),
   };
-  const log = options.log ?? ((name: string) => createLogger(name, source.LOG_LEVEL ?? 'info'));
+  const log =
+    options.log ??
+    ((name: string) => createLogger(name, source.LOG_LEVEL ?? 'info', source.LOG_FORMAT as LogFormat));
   const bus = createBus({
     ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
     ...(options.busPrefix ? { prefix: options.busPrefix } : {}),
@@ -143,12 +158,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         ...port(gatewayEnv.GATEWAY_PORT),
         ...(random ? { opsPort: 0 } : {}),
         subgraphUrls: urls,
+        openLater: options.openLater === true,
       },
     );
     started.push(gateway);
 
     return {
-      gatewayUrl: gateway.url,
+      get gatewayUrl() {
+        return gateway.url;
+      },
+      open: () => gateway.open(),
       gateway,
       urls,
       internalSecret,
@@ -167,6 +186,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   } catch (error) {
     for (const service of started.reverse()) await service.close().catch(() => undefined);
     await bus.close();
-    throw error;
+    // A subgraph's port taken: said with the variable that set it.
+    const ports = {
+      USERS_PORT: usersEnv.USERS_PORT,
+      EVENTS_PORT: eventsEnv.EVENTS_PORT,
+      TICKETS_PORT: ticketsEnv.TICKETS_PORT,
+      RECOMMENDATIONS_PORT: recommendationsEnv.RECOMMENDATIONS_PORT,
+    };
+    const variable = Object.entries(ports).find(([, value]) => value === (error as PortError).port)?.[0];
+    throw error instanceof PortError && !error.variable && variable ? error.named(variable) : error;
   }
 }

@@ -3,7 +3,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
-import { nestLogger, OpsModule, type Logger, type ServiceRuntime } from '@marquee/subgraph-kit';
+import { nestLogger, OpsModule, portErrorOf, type Logger, type ServiceRuntime } from '@marquee/subgraph-kit';
 
 @Module({})
 export class GatewayOpsModule {
@@ -28,7 +28,11 @@ export async function startOpsServer(
     bodyParser: false,
   });
   app.disable('x-powered-by');
-  await app.listen(port, host);
+  try {
+    await app.listen(port, host);
+  } catch (error) {
+    throw portErrorOf(error, port)?.named('OPS_PORT') ?? error;
+  }
   const address = (app.getHttpServer() as Server).address() as { port: number };
   return { url: `http://127.0.0.1:${address.port}`, close: () => app.close() };
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { port } from './port.js';
 
 export { z };
+export { BAD_PORTS, portNumber } from './port.js';
 
 export class EnvError extends Error {
   constructor(readonly problems: string[]) {
@@ -101,11 +103,14 @@ function secretKeys(schema: z.ZodType): string[] {
 /** Pieces several services validate the same way. */
 export const common = {
   nodeEnv: z.enum(['development', 'test', 'production']).default('development'),
-  port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
+  /** A *_PORT setting: 0-65535 and not a port fetch() refuses (see port.ts). */
+  port,
   url: z.url(),
   postgresUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL'),
   redisUrl: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** LOG_FORMAT: readable lines or JSON; unset, readable on a terminal and JSON otherwise. */
+  logFormat: z.enum(['pretty', 'json']).optional(),
   secret,
   /** How long a graceful shutdown may wait for requests in flight (SHUTDOWN_TIMEOUT_MS). */
   shutdownTimeoutMs: z.coerce.number().int().min(0).max(300_000).default(10_000),

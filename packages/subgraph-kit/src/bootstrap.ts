@@ -5,6 +5,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Server } from 'node:http';
 import { hasInternalCredential } from './caller.js';
 import { jsonBodyOptions } from './http-errors.js';
+import { portErrorOf } from './listen-errors.js';
 import { nestLogger } from './logger.js';
 import type { ServiceRuntime } from './ops.js';
 import { observeRequests } from './request-scope.js';
@@ -56,7 +57,12 @@ export async function createSubgraphApp(
 export async function listen(app: INestApplication, port: number, host = '0.0.0.0'): Promise<string> {
   const server = app.getHttpServer() as Server;
   trackRequests(server);
-  await app.listen(port, host);
+  try {
+    await app.listen(port, host);
+  } catch (error) {
+    // A port taken or not allowed is a setting to change, not a crash (see listen-errors.ts).
+    throw portErrorOf(error, port) ?? error;
+  }
   return `http://127.0.0.1:${(server.address() as { port: number }).port}/graphql`;
 }
 

@@ -4,7 +4,14 @@ export { DateTimeScalar } from './scalars.js';
 export * from './pagination.js';
 export { isId } from './ids.js';
 export { clientIpOf, resolveCaller, hasInternalCredential } from './caller.js';
-export { createLogger, nestLogger, type Logger } from './logger.js';
+export {
+  createLogger,
+  defaultLogFormat,
+  nestLogger,
+  type LogFormat,
+  type LogOutput,
+  type Logger,
+} from './logger.js';
 export { OpsModule, createRuntime, RUNTIME, type ServiceRuntime, type ReadinessCheck } from './ops.js';
 export {
   subgraphGraphQLOptions,
@@ -12,6 +19,20 @@ export {
   type SubgraphGraphQLOptions,
 } from './graphql-options.js';
 export { createSubgraphApp, listen, type RunningService } from './bootstrap.js';
+export { exitOnPortError, PortError, portErrorOf } from './listen-errors.js';
+export {
+  startSubgraph,
+  type StartSubgraphOptions,
+  type StartedSubgraph,
+  type StartStep,
+  type SubgraphParts,
+  type SubgraphDatabase,
+  type SubgraphBus,
+  type SubgraphRelay,
+  type PoolOptions,
+  type RelayOptions,
+} from './start-subgraph.js';
+export { subgraphEnv, busSubgraphEnv, type SubgraphEnv, type BusSubgraphEnv } from './subgraph-env.js';
 export {
   closeOnSignals,
   drainHttpServer,

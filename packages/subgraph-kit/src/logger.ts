@@ -2,6 +2,7 @@ import type { LoggerService } from '@nestjs/common';
 import { activeTraceIds } from '@marquee/telemetry';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { loggableError, scrubLine, scrubLogArguments } from './log-scrub.js';
+import { isAccessLine, prettyDestination } from './pretty.js';
 import { currentRequest } from './request-scope.js';
 
 export type { Logger };
@@ -40,13 +41,44 @@ function requestFields() {
   };
 }
 
+/** LOG_FORMAT: readable lines for a person at a terminal, or one JSON object per line. */
+export type LogFormat = 'pretty' | 'json';
+
+export interface LogOutput {
+  /** Unset: pretty when stdout is a terminal, JSON otherwise. */
+  format?: LogFormat | undefined;
+  /**
+   * Whether a request's access line is written now: the launcher leaves out its seed's and,
+   * in pretty mode, the subgraphs' (the gateway's line stands for the request). Only
+   * successful requests: a failed one is always logged.
+   */
+  requestLines?: () => boolean;
+  /** JSON lines to this stream instead of stdout (tests read them). */
+  destination?: DestinationStream;
+}
+
+export const defaultLogFormat = (): LogFormat => (process.stdout.isTTY ? 'pretty' : 'json');
+
+const INFO = 30;
+
 /**
- * JSON logs (pino); credentials never reach them, whatever object a caller logs, and neither do
- * a failed query's values, however the error is logged (`{ err }`, `String(error)`, its message
- * in the text, nested in another object): see log-scrub.ts. `destination` defaults to stdout
- * (tests capture lines with their own stream).
+ * pino logs; credentials never reach them, whatever object a caller logs, and neither do a
+ * failed query's values, however the error is logged (`{ err }`, `String(error)`, its message
+ * in the text, nested in another object): see log-scrub.ts. `output`: a stream for JSON lines
+ * (tests capture them), the format on stdout, or both and more (LogOutput).
  */
-export function createLogger(service: string, level = 'info', destination?: DestinationStream): Logger {
+export function createLogger(
+  service: string,
+  level = 'info',
+  output?: DestinationStream | LogFormat | LogOutput,
+): Logger {
+  const settings: LogOutput =
+    typeof output === 'string'
+      ? { format: output }
+      : output && 'write' in output
+        ? { destination: output }
+        : (output ?? {});
+  const { requestLines, destination } = settings;
   const options = {
     name: service,
     level,
@@ -57,14 +89,23 @@ export function createLogger(service: string, level = 'info', destination?: Dest
     serializers: { err: (value: unknown) => (value instanceof Error ? loggableError(value) : value) },
     hooks: {
       // Every call of this logger and its children passes here before pino serializes it.
-      logMethod(this: Logger, args: unknown[], method: (...a: unknown[]) => void) {
+      logMethod(this: Logger, args: unknown[], method: (...a: unknown[]) => void, callLevel: number) {
+        const [first] = args;
+        if (requestLines && callLevel <= INFO && typeof first === 'object' && first && isAccessLine(first)) {
+          if (!requestLines()) return;
+        }
         method.apply(this, scrubLogArguments(args));
       },
       streamWrite: scrubLine,
     },
   };
-  return destination ? pino(options, destination) : pino(options);
+  if (destination) return pino(options, destination);
+  return (settings.format ?? defaultLogFormat()) === 'pretty'
+    ? pino(options, prettyDestination())
+    : pino(options);
 }
+
+const LISTEN_FAILED = /^Error: listen (EADDRINUSE|EACCES)\b/;
 
 /**
  * Nest's own messages through pino, as JSON: warnings and errors always, its chatter
@@ -75,6 +116,8 @@ export function nestLogger(log: Logger): LoggerService {
     (level: 'debug' | 'trace' | 'warn' | 'error' | 'fatal') =>
     (message: unknown, ...rest: unknown[]) => {
       const context = typeof rest.at(-1) === 'string' ? (rest.at(-1) as string) : undefined;
+      // Nest logs a failed listen before rethrowing it; listen() says it as a PortError.
+      if (context === 'NestApplication' && LISTEN_FAILED.test(String(message))) return;
       const stack = level === 'error' && typeof rest[0] === 'string' && rest.length > 1 ? rest[0] : undefined;
       log[level]({ nest: context, ...(stack ? { stack } : {}) }, String(message));
     };

@@ -20,10 +20,7 @@ export async function seedDemo(options: {
 }) {
   await seedDemoAccounts(options.databaseUrl, options.nodeEnv);
   const api = new ApiClient(options.gatewayUrl);
-  const existing = await api.request<{ events: { totalCount: number } }>(
-    `{ events(first: 1) { totalCount } }`,
-  );
-  if (existing.events.totalCount > 0) return { created: 0 };
+  if ((await catalogueSize(options.gatewayUrl)) > 0) return { created: 0 };
 
   const organizer = account('organizer@marquee.test');
   const { token } = await api.signIn(organizer.email, organizer.password);
@@ -74,6 +71,14 @@ export async function seedDemo(options: {
 
   await seedActivity(api, eventIds);
   return { created: eventIds.length };
+}
+
+/** How many published events the catalogue has. */
+export async function catalogueSize(gatewayUrl: string): Promise<number> {
+  const data = await new ApiClient(gatewayUrl).request<{ events: { totalCount: number } }>(
+    `{ events(first: 1) { totalCount } }`,
+  );
+  return data.events.totalCount;
 }
 
 /** The demo attendee likes music; an anonymous visitor makes a few events trend. */
