@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
@@ -21,8 +21,9 @@ export async function benchStack(): Promise<{
 }> {
   let adminUrl = process.env.DATABASE_URL;
   let stopServer = async () => {};
+  let dir: string | undefined;
   if (!adminUrl) {
-    const dir = mkdtempSync(join(tmpdir(), 'marquee-bench-'));
+    dir = mkdtempSync(join(tmpdir(), 'marquee-bench-'));
     chmodSync(dir, 0o755);
     const server = await startEmbeddedPostgres({
       dataDir: join(dir, 'data'),
@@ -40,7 +41,14 @@ export async function benchStack(): Promise<{
   const stack = await startStack({
     databaseUrl,
     ports: 'random',
-    source: { NODE_ENV: 'development', LOG_LEVEL: 'warn', JWT_PRIVATE_KEY: jwtPrivateKey, DB_POOL_MAX: '20' },
+    source: {
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'warn',
+      JWT_PRIVATE_KEY: jwtPrivateKey,
+      DB_POOL_MAX: '20',
+      // Benchmarks sign up their buyers from one address.
+      SIGN_UP_PER_IP_PER_HOUR: '1000000',
+    },
     log: (name) => createLogger(name, 'warn'),
   });
   await seedDemoAccounts(databaseUrl, 'development');
@@ -54,6 +62,7 @@ export async function benchStack(): Promise<{
       await admin.unsafe(`drop database if exists "${name}" with (force)`).catch(() => undefined);
       await admin.end();
       await stopServer();
+      if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

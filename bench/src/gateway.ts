@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,12 +12,15 @@ import { benchOperations, type BenchOperation } from './gateway-operations.js';
 /**
  * `npm run bench:gateway`: the same subgraphs and supergraph file behind three gateways — Marquee,
  * stock @apollo/gateway (defaults) and Hive Gateway (defaults) — each its own process pinned to
- * CPU 0, driven in alternation by autocannon pinned to CPU 1, after a warm-up. JSON on stdout.
+ * CPU 0, driven in alternation by autocannon pinned to CPU 1, after a warm-up. JSON on stdout;
+ * exits 1 when a request failed.
  */
-const DURATION = Number(process.env.BENCH_DURATION_SECONDS ?? 8);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const WARMUP = Math.max(5, Number(process.env.BENCH_WARMUP_SECONDS ?? 5));
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+// BENCH_SMOKE=1: every gateway, operation and pattern for 1 s, one round (CI checks that it still runs).
+const SMOKE = process.env.BENCH_SMOKE === '1';
+const DURATION = Number(process.env.BENCH_DURATION_SECONDS ?? (SMOKE ? 1 : 8));
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (SMOKE ? 1 : 3));
+const WARMUP = SMOKE ? 1 : Math.max(5, Number(process.env.BENCH_WARMUP_SECONDS ?? 5));
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? (SMOKE ? 8 : 32));
 const ALL_GATEWAYS = ['marquee', 'marquee-no-memory', 'stock', 'hive', 'previous'] as const;
 type Gateway = (typeof ALL_GATEWAYS)[number];
 // BENCH_PREVIOUS_GATEWAY=<another checkout>/gateway/dist/main.js adds that build as `previous`, with
@@ -42,154 +45,169 @@ const pinned = (core: number, args: string[]) =>
   (pin ? ['taskset', ['-c', String(core), ...args]] : [args[0]!, args.slice(1)]) as [string, string[]];
 
 const { stack, databaseUrl, stop } = await benchStack();
-await seedDemo({ gatewayUrl: stack.gatewayUrl, databaseUrl, nodeEnv: 'development' });
-await stack.settle();
-const catalogue = await readCatalogue(new ApiClient(stack.gatewayUrl));
-const operations = benchOperations(catalogue).filter(
-  (o) => only('BENCH_OPERATIONS')?.includes(o.name) ?? true,
-);
-
-// One supergraph file for everyone, routed to this run's subgraphs.
+const gateways: Partial<Record<Gateway, ChildProcess>> = {};
+let load: ChildProcess | undefined;
 const dir = mkdtempSync(join(tmpdir(), 'marquee-bench-gateway-'));
-const supergraphPath = join(dir, 'supergraph.graphql');
-let sdl = readFileSync(DEFAULT_SUPERGRAPH_PATH, 'utf8');
-for (const [name, url] of Object.entries(stack.urls)) {
-  sdl = sdl.replace(new RegExp(`(join__graph\\(name: "${name}", url: ")[^"]+`), `$1${url}`);
-}
-writeFileSync(supergraphPath, sdl);
-const hiveConfig = join(dir, 'gateway.config.mjs');
-writeFileSync(
-  hiveConfig,
-  `export const gatewayConfig = { propagateHeaders: { fromClientToSubgraphs: () => ({ 'x-marquee-internal': ${JSON.stringify(stack.internalSecret)} }) } };\n`,
-);
+try {
+  await seedDemo({ gatewayUrl: stack.gatewayUrl, databaseUrl, nodeEnv: 'development' });
+  await stack.settle();
+  const catalogue = await readCatalogue(new ApiClient(stack.gatewayUrl));
+  const operations = benchOperations(catalogue).filter(
+    (o) => only('BENCH_OPERATIONS')?.includes(o.name) ?? true,
+  );
 
-const ports = {
-  marquee: await freePort(),
-  'marquee-no-memory': await freePort(),
-  stock: await freePort(),
-  hive: await freePort(),
-  previous: await freePort(),
-};
-const marqueeEnv = (port: number, extra: Record<string, string> = {}) => ({
-  NODE_ENV: 'development',
-  LOG_LEVEL: 'warn',
-  HOST: '127.0.0.1',
-  GATEWAY_PORT: String(port),
-  SUPERGRAPH_PATH: supergraphPath,
-  INTERNAL_SECRET: stack.internalSecret,
-  JWKS_URL: stack.urls.users.replace('/graphql', '/.well-known/jwks.json'),
-  // The load comes from one address: the limits would measure themselves, not the gateway.
-  RATE_LIMIT_IP_PER_MINUTE: '1000000000',
-  RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000000',
-  RATE_LIMIT_USER_PER_MINUTE: '1000000000',
-  ...extra,
-});
-const gateways: Partial<Record<Gateway, ChildProcess>> = {
-  marquee: start(
-    pinned(0, [process.execPath, ...PROFILE, `${repoRoot}gateway/dist/main.js`]),
-    marqueeEnv(ports.marquee),
-  ),
-  // The same gateway without its one-tick response memory (in-flight deduplication stays):
-  // what every request costs when no recent answer can be reused.
-  'marquee-no-memory': start(
-    pinned(0, [process.execPath, `${repoRoot}gateway/dist/main.js`]),
-    marqueeEnv(ports['marquee-no-memory'], { SUBGRAPH_CACHE_TTL_MS: '0' }),
-  ),
-  stock: start(
-    pinned(0, [
-      process.execPath,
-      join(here, 'stock-apollo-gateway.js'),
-      supergraphPath,
-      String(ports.stock),
-      stack.internalSecret,
-    ]),
-    {},
-  ),
-  hive: start(
-    pinned(0, [
-      process.execPath,
-      `${repoRoot}node_modules/@graphql-hive/gateway/dist/bin.js`,
-      'supergraph',
-      supergraphPath,
-      '--port',
-      String(ports.hive),
-      '--host',
-      '127.0.0.1',
-      '-c',
-      hiveConfig,
-    ]),
-    {},
-  ),
-  ...(PREVIOUS
-    ? { previous: start(pinned(0, [process.execPath, PREVIOUS]), marqueeEnv(ports.previous)) }
-    : {}),
-};
-const urls: Record<Gateway, string> = {
-  marquee: `http://127.0.0.1:${ports.marquee}/graphql`,
-  'marquee-no-memory': `http://127.0.0.1:${ports['marquee-no-memory']}/graphql`,
-  stock: `http://127.0.0.1:${ports.stock}/`,
-  hive: `http://127.0.0.1:${ports.hive}/graphql`,
-  previous: `http://127.0.0.1:${ports.previous}/graphql`,
-};
-const chosen = GATEWAYS.map((g) => [g, urls[g]] as const);
-for (const [name, url] of chosen) await waitUntilServing(name, url);
+  // One supergraph file for everyone, routed to this run's subgraphs.
+  const supergraphPath = join(dir, 'supergraph.graphql');
+  let sdl = readFileSync(DEFAULT_SUPERGRAPH_PATH, 'utf8');
+  for (const [name, url] of Object.entries(stack.urls)) {
+    sdl = sdl.replace(new RegExp(`(join__graph\\(name: "${name}", url: ")[^"]+`), `$1${url}`);
+  }
+  writeFileSync(supergraphPath, sdl);
+  const hiveConfig = join(dir, 'gateway.config.mjs');
+  writeFileSync(
+    hiveConfig,
+    `export const gatewayConfig = { propagateHeaders: { fromClientToSubgraphs: () => ({ 'x-marquee-internal': ${JSON.stringify(stack.internalSecret)} }) } };\n`,
+  );
 
-const load = spawn(...pinned(1, [process.execPath, join(here, 'gateway-load.js')]), {
-  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-});
-const drive = (url: string, bodies: string[], seconds: number, headers: Record<string, string> = {}) =>
-  new Promise<LoadResult>((resolve, reject) => {
-    load.once('message', (result: LoadResult & { error?: string }) =>
-      result.error ? reject(new Error(result.error)) : resolve(result),
-    );
-    load.send({ url, headers, bodies, connections: CONNECTIONS, durationSeconds: seconds });
+  const ports = {
+    marquee: await freePort(),
+    'marquee-no-memory': await freePort(),
+    stock: await freePort(),
+    hive: await freePort(),
+    previous: await freePort(),
+  };
+  const marqueeEnv = (port: number, extra: Record<string, string> = {}) => ({
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    GATEWAY_PORT: String(port),
+    SUPERGRAPH_PATH: supergraphPath,
+    INTERNAL_SECRET: stack.internalSecret,
+    JWKS_URL: stack.urls.users.replace('/graphql', '/.well-known/jwks.json'),
+    // The load comes from one address: the limits would measure themselves, not the gateway.
+    RATE_LIMIT_IP_PER_MINUTE: '1000000000',
+    RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000000',
+    RATE_LIMIT_USER_PER_MINUTE: '1000000000',
+    ...extra,
   });
+  Object.assign(gateways, {
+    marquee: start(
+      pinned(0, [process.execPath, ...PROFILE, `${repoRoot}gateway/dist/main.js`]),
+      marqueeEnv(ports.marquee),
+    ),
+    // The same gateway without its one-tick response memory (in-flight deduplication stays):
+    // what every request costs when no recent answer can be reused.
+    'marquee-no-memory': start(
+      pinned(0, [process.execPath, `${repoRoot}gateway/dist/main.js`]),
+      marqueeEnv(ports['marquee-no-memory'], { SUBGRAPH_CACHE_TTL_MS: '0' }),
+    ),
+    stock: start(
+      pinned(0, [
+        process.execPath,
+        join(here, 'stock-apollo-gateway.js'),
+        supergraphPath,
+        String(ports.stock),
+        stack.internalSecret,
+      ]),
+      {},
+    ),
+    hive: start(
+      pinned(0, [
+        process.execPath,
+        `${repoRoot}node_modules/@graphql-hive/gateway/dist/bin.js`,
+        'supergraph',
+        supergraphPath,
+        '--port',
+        String(ports.hive),
+        '--host',
+        '127.0.0.1',
+        '-c',
+        hiveConfig,
+      ]),
+      {},
+    ),
+    ...(PREVIOUS
+      ? { previous: start(pinned(0, [process.execPath, PREVIOUS]), marqueeEnv(ports.previous)) }
+      : {}),
+  });
+  const urls: Record<Gateway, string> = {
+    marquee: `http://127.0.0.1:${ports.marquee}/graphql`,
+    'marquee-no-memory': `http://127.0.0.1:${ports['marquee-no-memory']}/graphql`,
+    stock: `http://127.0.0.1:${ports.stock}/`,
+    hive: `http://127.0.0.1:${ports.hive}/graphql`,
+    previous: `http://127.0.0.1:${ports.previous}/graphql`,
+  };
+  const chosen = GATEWAYS.map((g) => [g, urls[g]] as const);
+  for (const [name, url] of chosen) await waitUntilServing(name, url);
 
-// Every gateway must answer every operation correctly before anything is measured.
-for (const operation of operations) {
-  for (const [name, url] of chosen) await assertAnswers(name, url, operation);
-}
-for (const [, url] of chosen) await drive(url, bodiesOf(operations[0]!, 'varied'), WARMUP);
+  const loader = (load = spawn(...pinned(1, [process.execPath, join(here, 'gateway-load.js')]), {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  }));
+  const drive = (url: string, bodies: string[], seconds: number, headers: Record<string, string> = {}) =>
+    new Promise<LoadResult>((resolve, reject) => {
+      loader.once('message', (result: LoadResult & { error?: string }) =>
+        result.error ? reject(new Error(result.error)) : resolve(result),
+      );
+      loader.send({ url, headers, bodies, connections: CONNECTIONS, durationSeconds: seconds });
+    });
 
-const results: Row[] = [];
-for (let round = 0; round < ROUNDS; round++) {
+  // Every gateway must answer every operation correctly before anything is measured.
   for (const operation of operations) {
-    for (const pattern of PATTERNS) {
-      const bodies = bodiesOf(operation, pattern);
-      for (const gateway of GATEWAYS) {
-        const rss = sampleRss(gateways[gateway]!.pid!);
-        const result = await drive(urls[gateway], bodies, DURATION);
-        results.push({
-          round,
-          operation: operation.name,
-          pattern,
-          target: gateway,
-          ...result,
-          peakRssMb: rss.stop(),
-        });
-      }
-      if (operation.name === 'single-subgraph') {
-        const result = await drive(stack.urls.events, bodies, DURATION, {
-          'x-marquee-internal': stack.internalSecret,
-        });
-        results.push({
-          round,
-          operation: operation.name,
-          pattern,
-          target: 'direct',
-          ...result,
-          peakRssMb: null,
-        });
+    for (const [name, url] of chosen) await assertAnswers(name, url, operation);
+  }
+  for (const [, url] of chosen) await drive(url, bodiesOf(operations[0]!, 'varied'), WARMUP);
+
+  const results: Row[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const operation of operations) {
+      for (const pattern of PATTERNS) {
+        const bodies = bodiesOf(operation, pattern);
+        for (const gateway of GATEWAYS) {
+          const rss = sampleRss(gateways[gateway]!.pid!);
+          const result = await drive(urls[gateway], bodies, DURATION);
+          results.push({
+            round,
+            operation: operation.name,
+            pattern,
+            target: gateway,
+            ...result,
+            peakRssMb: rss.stop(),
+          });
+        }
+        if (operation.name === 'single-subgraph') {
+          const result = await drive(stack.urls.events, bodies, DURATION, {
+            'x-marquee-internal': stack.internalSecret,
+          });
+          results.push({
+            round,
+            operation: operation.name,
+            pattern,
+            target: 'direct',
+            ...result,
+            peakRssMb: null,
+          });
+        }
       }
     }
   }
-}
 
-console.log(JSON.stringify(summarise(results), null, 2));
-load.kill();
-for (const child of Object.values(gateways)) child?.kill('SIGTERM');
-await stop();
-process.exit(0);
+  const summary = summarise(results);
+  console.log(JSON.stringify(summary, null, 2));
+  // Errors or an idle target: the figures would not mean what they say.
+  const broken = results.filter((r) => r.errors + r.non2xx > 0 || r.requests === 0);
+  if (broken.length > 0) {
+    console.error(
+      `bench:gateway: ${broken.map((r) => `${r.target} ${r.operation}/${r.pattern}: ${r.requests} requests, ${r.errors} errors, ${r.non2xx} non-2xx`).join('; ')}`,
+    );
+    process.exitCode = 1;
+  }
+} finally {
+  load?.kill();
+  for (const child of Object.values(gateways)) child?.kill('SIGTERM');
+  rmSync(dir, { recursive: true, force: true });
+  await stop();
+}
+process.exit();
 
 interface LoadResult {
   rps: number;

@@ -10,8 +10,8 @@ interface Start {
   kind: 'start';
   url: string;
   count: number;
-  query: string;
-  variables: Record<string, unknown>;
+  /** The subscribe message's payload: a document, or a registered operation's id, and variables. */
+  payload: Record<string, unknown>;
   connectionParams: Record<string, unknown>;
 }
 type Command =
@@ -37,7 +37,7 @@ function open(start: Start): Promise<void> {
           JSON.stringify({
             id: '1',
             type: 'subscribe',
-            payload: { query: start.query, variables: start.variables },
+            payload: start.payload,
           }),
         );
       } else if (text.includes('"next"')) {
@@ -53,6 +53,8 @@ function open(start: Start): Promise<void> {
       }
     });
     ws.on('error', reject);
+    // Refused at connection_init (a cap, a credential): closed, without an error message.
+    ws.on('close', (code, reason) => reject(new Error(`closed ${code} ${reason.toString()}`)));
     sockets.push(ws);
   });
 }

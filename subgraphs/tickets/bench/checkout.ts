@@ -9,6 +9,8 @@
  *
  * The subgraph runs on this process's main thread, the load generator on a worker thread.
  * A warm-up (500 holds and checkouts on a tier of its own) precedes the measurements.
+ * Exits 1 when what the README promises did not hold: a seat oversold, counters that disagree
+ * with the ledger, an outcome other than HELD / CONFLICT / CONFIRMED, a deadlock.
  */
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
@@ -17,12 +19,14 @@ import { startLoad } from './load-client.js';
 import type { LoadRequest } from './load-worker.js';
 import { inventoryCheck, metered, summarise } from './measure.js';
 
-const CONTENTION_ATTEMPTS = Number(process.env.BENCH_CONTENTION_ATTEMPTS ?? 2_000);
+// BENCH_SMOKE=1: 200 buyers on the 100 seats, 200 checkouts, 50 warm-up purchases (CI checks that it still runs).
+const SMOKE = process.env.BENCH_SMOKE === '1';
+const CONTENTION_ATTEMPTS = Number(process.env.BENCH_CONTENTION_ATTEMPTS ?? (SMOKE ? 200 : 2_000));
 const CONTENTION_SEATS = 100;
 const TIERS = 50;
 const EVENTS = 10;
-const CHECKOUTS = Number(process.env.BENCH_CHECKOUTS ?? 5_000);
-const WARMUP = 500;
+const CHECKOUTS = Number(process.env.BENCH_CHECKOUTS ?? (SMOKE ? 200 : 5_000));
+const WARMUP = SMOKE ? 50 : 500;
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 64);
 
 const ADD_TIER = `mutation($e: ID!, $i: TierInput!) { addTicketTier(eventId: $e, input: $i) { id } }`;
@@ -145,6 +149,30 @@ async function throughput(w: BenchWorld, load: Load) {
   };
 }
 
+/** What must hold in every run: the invariants, and no outcome but the expected ones. */
+function problems(report: {
+  contention: Awaited<ReturnType<typeof contention>>;
+  throughput: Awaited<ReturnType<typeof throughput>>;
+  deadlocks: number;
+}): string[] {
+  const { contention: a, throughput: b } = report;
+  const unexpected = (step: string, outcomes: Record<string, number>, allowed: string[]) =>
+    Object.keys(outcomes)
+      .filter((outcome) => !allowed.includes(outcome))
+      .map((outcome) => `${step}: ${outcomes[outcome]} x ${outcome}`);
+  return [
+    ...(a.oversold > 0 ? [`contention: ${a.oversold} oversold`] : []),
+    ...(b.oversold > 0 ? [`throughput: ${b.oversold} oversold`] : []),
+    ...(a.checkout.ledgerMatchesCounters ? [] : ['contention: counters differ from the ledger']),
+    ...(b.ledgerMatchesCounters ? [] : ['throughput: counters differ from the ledger']),
+    ...unexpected('contention holds', a.reserve.outcomes, ['HELD', 'CONFLICT']),
+    ...unexpected('contention checkouts', a.checkout.outcomes, ['CONFIRMED']),
+    ...unexpected('throughput holds', b.reserve.outcomes, ['HELD']),
+    ...unexpected('throughput checkouts', b.checkout.outcomes, ['CONFIRMED']),
+    ...(report.deadlocks > 0 ? [`${report.deadlocks} deadlocks`] : []),
+  ];
+}
+
 async function main() {
   const env: Record<string, string> = {};
   if (process.env.DB_POOL_MAX) env.DB_POOL_MAX = process.env.DB_POOL_MAX;
@@ -167,6 +195,11 @@ async function main() {
       deadlocks: stats?.n ?? 0,
     };
     console.log(JSON.stringify(report, null, 2));
+    const broken = problems(report);
+    if (broken.length > 0) {
+      console.error(`bench:checkout: ${broken.join('; ')}`);
+      process.exitCode = 1;
+    }
   } finally {
     await load.close();
     await w.stop();
