@@ -1,10 +1,10 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createConnection } from 'node:net';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServices, freePort, startNode, type ChildProcess } from './processes.js';
+import { accepts } from './sockets.js';
 
 // `npm start`'s zero-setup demo, stopped while it is still starting: the embedded PostgreSQL is
 // its child, and must never outlive it (a leftover server holds the port and the data folder,
@@ -33,20 +33,15 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const accepts = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port }, () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
-
 describe('npm start (embedded demo)', () => {
   it('on SIGTERM while still seeding, stops its embedded PostgreSQL and exits 0', async () => {
     const pgPort = await freePort();
     const gatewayPort = await freePort();
+    // The seed waits after its first event while this file exists: SIGTERM lands mid-seed.
+    const pauseFile = join(dataDir, 'pause-seed');
+    writeFileSync(pauseFile, '');
     launcher = startNode('stack/dist/start.js', {
+      MARQUEE_SEED_PAUSE_FILE: pauseFile,
       NODE_ENV: 'development',
       LOG_LEVEL: 'warn',
       DATA_DIR: dataDir,

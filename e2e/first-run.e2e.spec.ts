@@ -1,11 +1,12 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createConnection, createServer, type Server } from 'node:net';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoEvents } from '@marquee/stack';
 import { buildServices, freePort, startNode, type ChildProcess } from './processes.js';
+import { accepts } from './sockets.js';
 
 // `npm start` as a newcomer runs it: a port problem is one sentence naming the variable (exit
 // 1), and the demo seed is atomic from the outside: nobody reaches the gateway before it is
@@ -42,15 +43,6 @@ function killPostmaster(dataDir: string) {
     // already gone
   }
 }
-
-const accepts = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port }, () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -130,8 +122,11 @@ describe('npm start seeding the demo', () => {
         body: (await r.json()) as { error?: Record<string, unknown> },
       }));
     try {
-      // First start: stopped dead (launcher and database) once the seed is under way.
-      const first = launch(env);
+      // First start: stopped dead (launcher and database) once the seed is under way; it waits
+      // after its first event while the pause file exists, so a fast seed cannot finish first.
+      const pauseFile = join(env.DATA_DIR, 'pause-seed');
+      writeFileSync(pauseFile, '');
+      const first = launch({ ...env, MARQUEE_SEED_PAUSE_FILE: pauseFile });
       await until('the seed to create events', async () => ((await eventCount()) > 0 ? true : undefined));
       expect(await accepts(Number(env.GATEWAY_PORT)), 'the public port while seeding').toBe(false);
       const during = await opsReady();

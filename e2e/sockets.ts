@@ -1,4 +1,4 @@
-import { connect, createServer, type Socket } from 'node:net';
+import { connect, createConnection, createServer, type Socket } from 'node:net';
 
 /** A server that accepts connections, reads what comes and never answers. */
 export async function silentServer(): Promise<{ url: string; close(): Promise<void> }> {
@@ -37,3 +37,13 @@ export function exchange(port: number, data: string): Promise<string> {
     socket.setTimeout(15_000, () => reject(new Error('the server kept the connection open')));
   });
 }
+
+/** Whether something accepts TCP connections on 127.0.0.1:port right now. */
+export const accepts = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });

@@ -98,6 +98,8 @@ async function boot() {
       },
       nodeEnv: env.NODE_ENV,
       say: (message) => console.log(message),
+      // For the end-to-end suites only (see seedDemo): not a setting anyone else needs.
+      ...(process.env.MARQUEE_SEED_PAUSE_FILE ? { pauseFile: process.env.MARQUEE_SEED_PAUSE_FILE } : {}),
     });
     if (seeded.created > 0) console.log(`Seeded ${seeded.created} demo events.`);
   } else {

@@ -22,6 +22,8 @@ export async function seedDemoOnce(options: {
   stop(): Promise<void>;
   nodeEnv: string;
   say(message: string): void;
+  /** See seedDemo's pauseFile. */
+  pauseFile?: string;
 }): Promise<{ created: number }> {
   const { database, say } = options;
   let marker = await readSeedMarker(database.url);
@@ -50,6 +52,7 @@ export async function seedDemoOnce(options: {
     gatewayUrl: stack.gatewayUrl,
     databaseUrl: database.url,
     nodeEnv: options.nodeEnv,
+    ...(options.pauseFile ? { pauseFile: options.pauseFile } : {}),
   });
   // Every service has heard of the new events (search, recommendations) before anyone asks.
   await stack.settle();

@@ -1,8 +1,13 @@
+import { existsSync } from 'node:fs';
 import { DEMO_ACCOUNTS, seedDemoAccounts } from '@marquee/users';
 import { ApiClient } from './client.js';
 import { CURRENCY_BY_COUNTRY, DEMO_VENUES, demoEvents } from './demo-data.js';
 
 const DAY = 86_400_000;
+
+async function whileExists(path: string) {
+  while (existsSync(path)) await new Promise((resolve) => setTimeout(resolve, 50));
+}
 
 const account = (email: string) => DEMO_ACCOUNTS.find((a) => a.email === email)!;
 
@@ -17,6 +22,11 @@ export async function seedDemo(options: {
   databaseUrl: string;
   nodeEnv: string;
   now?: Date;
+  /**
+   * While this file exists the seed waits after its first event: how the end-to-end suites
+   * look at a start that is still seeding (and stop it there) without racing a fast seed.
+   */
+  pauseFile?: string;
 }) {
   await seedDemoAccounts(options.databaseUrl, options.nodeEnv);
   const api = new ApiClient(options.gatewayUrl);
@@ -67,6 +77,7 @@ export async function seedDemo(options: {
     }
     await asOrganizer.request(`mutation Publish($id: ID!) { publishEvent(id: $id) { id } }`, { id: eventId });
     eventIds.push(eventId);
+    if (eventIds.length === 1 && options.pauseFile) await whileExists(options.pauseFile);
   }
 
   await seedActivity(api, eventIds);
