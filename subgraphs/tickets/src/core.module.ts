@@ -16,7 +16,8 @@ export interface TicketsModuleOptions {
   log: Logger;
   verifier: TokenVerifier;
   outbox: OutboxKick;
-  payments: PaymentProvider;
+  /** Unset: the one PAYMENT_PROVIDER names (payments.module.ts). */
+  payments?: PaymentProvider;
   breaker: BreakerOptions;
   /** Overrides the Notifier (default: SMTP when SMTP_URL is set, else the notifications table). */
   notifier?: Notifier;

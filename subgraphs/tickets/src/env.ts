@@ -33,8 +33,23 @@ export const ticketsEnvSchema = busSubgraphEnv
     NOTIFY_RECIPIENT: z.string().includes('{userId}').default('{userId}@users.marquee.test'),
     /** How often the notification dispatcher looks for due notifications (it is also woken on new ones). */
     NOTIFY_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(5_000),
-    /** Who takes the money. Only the built-in test provider exists so far (a real one: Step 11). */
-    PAYMENT_PROVIDER: z.enum(['test']).default('test'),
+    /** Who takes the money: the built-in test provider (tok_ok...) or Stripe (pm_... tokens). */
+    PAYMENT_PROVIDER: z.enum(['test', 'stripe']).default('test'),
+    /** Stripe's secret API key (PAYMENT_PROVIDER=stripe). Never logged; messages never quote it. */
+    STRIPE_SECRET_KEY: z
+      .string()
+      .regex(
+        /^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/,
+        'must be a Stripe secret key (sk_live_..., sk_test_..., rk_...)',
+      )
+      .optional(),
+    /** The signing secret of our Stripe webhook endpoint (PAYMENT_PROVIDER=stripe). Never logged. */
+    STRIPE_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^whsec_[A-Za-z0-9_]+$/, 'must be a Stripe webhook signing secret (whsec_...)')
+      .optional(),
+    /** A Stripe-compatible server instead of api.stripe.com: tests and local development only. */
+    STRIPE_API_URL: common.url.optional(),
     /** Lets NODE_ENV=production run the test provider: staging and demo deployments only. */
     ALLOW_TEST_PAYMENTS: z
       .enum(['true', 'false'])
@@ -50,10 +65,30 @@ export const ticketsEnvSchema = busSubgraphEnv
       problem('HOLD_CEILING_SECONDS', 'must be at least RESERVATION_TTL_SECONDS');
   })
   // The test provider confirms `tok_ok` without taking any money: never by accident in production.
-  // Checked even when other variables are wrong (`when`), so it is listed with them; those three
-  // may then be missing or invalid, hence the exact comparisons.
+  // Checked even when other variables are wrong (`when`), so it is listed with them; those
+  // variables may then be missing or invalid, hence the exact comparisons.
   .superRefine(
     (env, ctx) => {
+      const problem = (path: string, message: string) =>
+        ctx.addIssue({ code: 'custom', path: [path], message });
+      if (env.PAYMENT_PROVIDER === 'stripe' && (!env.STRIPE_SECRET_KEY || !env.STRIPE_WEBHOOK_SECRET))
+        problem('PAYMENT_PROVIDER', 'is "stripe": set both STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET');
+      // Stripe in test mode or a look-alike server takes no real money either: the same opt-in.
+      const realMoneyOnly = env.NODE_ENV === 'production' && env.ALLOW_TEST_PAYMENTS === false;
+      if (
+        realMoneyOnly &&
+        env.PAYMENT_PROVIDER === 'stripe' &&
+        /^(sk|rk)_test_/.test(env.STRIPE_SECRET_KEY ?? '')
+      )
+        problem(
+          'STRIPE_SECRET_KEY',
+          'is a test-mode key with NODE_ENV=production (or set ALLOW_TEST_PAYMENTS=true)',
+        );
+      if (realMoneyOnly && env.STRIPE_API_URL !== undefined)
+        problem(
+          'STRIPE_API_URL',
+          'is set with NODE_ENV=production: real payments go to api.stripe.com (or set ALLOW_TEST_PAYMENTS=true)',
+        );
       if (
         env.NODE_ENV === 'production' &&
         env.PAYMENT_PROVIDER === 'test' &&

@@ -17,7 +17,7 @@ import { schema } from './db/database.js';
 import type { TicketsEnv } from './env.js';
 import { EventDirectory } from './event-directory/event-directory.service.js';
 import type { BreakerOptions } from './payments/payment-gateway.js';
-import { TestPaymentProvider, type PaymentProvider } from './payments/payment-provider.js';
+import type { PaymentProvider } from './payments/payment-provider.js';
 import { SweepWorker } from './reservations/sweep.worker.js';
 import { cachingVerifier } from './verifier-cache.js';
 
@@ -35,7 +35,7 @@ export interface TicketsDeps {
   onQuery?: (query: string) => void;
   /** Verifies access tokens; defaults to the users service's JWKS at JWKS_URL. */
   verifier?: TokenVerifier;
-  /** The payment provider; defaults to the built-in test provider (tok_ok, tok_declined, tok_slow). */
+  /** The payment provider; defaults to PAYMENT_PROVIDER's (test: tok_ok, tok_declined, tok_slow). */
   payments?: PaymentProvider;
   breaker?: BreakerOptions;
   /** Background work; all on by default. Tests drive them by hand (sweepOnce, runCancellations, ...). */
@@ -60,7 +60,8 @@ export async function startTicketsService(
   deps: TicketsDeps,
 ): Promise<TicketsRunningService> {
   const log = deps.log ?? createLogger('tickets', env.LOG_LEVEL);
-  if (!deps.payments && env.NODE_ENV === 'production') log.warn('using the built-in test payment provider');
+  if (!deps.payments && env.PAYMENT_PROVIDER === 'test' && env.NODE_ENV === 'production')
+    log.warn('using the built-in test payment provider');
   const { service, app } = await startSubgraph({
     name: 'tickets',
     env,
@@ -93,7 +94,7 @@ export async function startTicketsService(
         log,
         verifier: cachingVerifier(deps.verifier ?? createTokenVerifier({ jwksUrl: env.JWKS_URL })),
         outbox: relay,
-        payments: deps.payments ?? new TestPaymentProvider(),
+        ...(deps.payments ? { payments: deps.payments } : {}),
         breaker: deps.breaker ?? {},
         ...(deps.notifier ? { notifier: deps.notifier } : {}),
       }),

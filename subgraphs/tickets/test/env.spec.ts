@@ -41,6 +41,27 @@ describe('tickets env', () => {
     });
   });
 
+  it('takes Stripe with both secrets; in production only live keys at api.stripe.com, unless ALLOW_TEST_PAYMENTS', () => {
+    const key = 'sk_live_51Hx0000000000000000000000';
+    const stripe = { ...base, PAYMENT_PROVIDER: 'stripe', STRIPE_WEBHOOK_SECRET: 'whsec_0123456789abcdef' };
+    expect(problemsOf({ ...stripe, STRIPE_SECRET_KEY: key, NODE_ENV: 'production' })).toEqual([]);
+    expect(problemsOf({ ...stripe, NODE_ENV: 'production' })).toEqual([
+      'PAYMENT_PROVIDER: is "stripe": set both STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET',
+    ]);
+    const testKey = { ...stripe, STRIPE_SECRET_KEY: 'sk_test_51Hx000000000000000000000' };
+    expect(problemsOf(testKey)).toEqual([]);
+    expect(problemsOf({ ...testKey, NODE_ENV: 'production' })).toEqual([
+      expect.stringMatching(/^STRIPE_SECRET_KEY: is a test-mode key with NODE_ENV=production/),
+    ]);
+    const fake = { ...testKey, NODE_ENV: 'production', STRIPE_API_URL: 'http://127.0.0.1:12111' };
+    expect(problemsOf(fake)).toHaveLength(2);
+    expect(problemsOf({ ...fake, ALLOW_TEST_PAYMENTS: 'true' })).toEqual([]);
+    // A malformed secret is refused without being quoted.
+    const problems = problemsOf({ ...stripe, STRIPE_SECRET_KEY: 'pk_live_oops-secret-value' });
+    expect(problems).toEqual([expect.stringMatching(/^STRIPE_SECRET_KEY: must be a Stripe secret key/)]);
+    expect(problems.join()).not.toContain('oops-secret-value');
+  });
+
   it('defaults the hold limits: 3 live holds, a ceiling of twice the hold length', () => {
     const env = parseEnv(ticketsEnvSchema, { ...base, RESERVATION_TTL_SECONDS: '300' });
     expect(env.MAX_LIVE_HOLDS_PER_USER).toBe(3);
