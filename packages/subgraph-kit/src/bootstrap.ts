@@ -14,6 +14,11 @@ import { trackRequests } from './shutdown.js';
 export interface SubgraphAppOptions {
   internalSecret: string;
   bodyLimit?: string;
+  /**
+   * Paths besides /graphql that only the gateway may call, whose body is kept as it came (a
+   * Buffer in req.body, whatever its type): signed webhooks, whose signature covers the exact bytes.
+   */
+  rawBodyPaths?: string[];
   /** Its name and logger: request ids, access logs and Nest's own messages go through it. */
   runtime: ServiceRuntime;
 }
@@ -32,7 +37,7 @@ export async function createSubgraphApp(
   });
   app.disable('x-powered-by');
   app.use(observeRequests(options.runtime.name, options.runtime.log));
-  app.use('/graphql', (req: Request, res: Response, next: NextFunction) => {
+  const internalOnly = (req: Request, res: Response, next: NextFunction) => {
     if (hasInternalCredential(req, options.internalSecret)) return next();
     res.status(401).json({
       errors: [
@@ -42,10 +47,18 @@ export async function createSubgraphApp(
         },
       ],
     });
-  });
+  };
+  app.use('/graphql', internalOnly);
+  const rawPaths = new Set(options.rawBodyPaths ?? []);
+  for (const path of rawPaths) app.use(path, internalOnly);
   // After the credential check: outsiders are refused before their body is even read. Parser
   // failures (invalid JSON or UTF-8, too large, odd charsets) are answered as JSON errors with a
-  // code by OpsModule's exception filter.
+  // code by OpsModule's exception filter. A raw body is read first, so the JSON parser skips it.
+  if (rawPaths.size > 0)
+    app.useBodyParser('raw', {
+      limit: options.bodyLimit ?? '1mb',
+      type: (req) => rawPaths.has((req.url ?? '').split('?')[0]!),
+    });
   app.useBodyParser('json', jsonBodyOptions(options.bodyLimit ?? '1mb'));
   return app;
 }
