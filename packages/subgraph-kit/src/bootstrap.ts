@@ -14,11 +14,6 @@ import { trackRequests } from './shutdown.js';
 export interface SubgraphAppOptions {
   internalSecret: string;
   bodyLimit?: string;
-  /**
-   * Paths besides /graphql that only the gateway may call, whose body is kept as it came (a
-   * Buffer in req.body, whatever its type): signed webhooks, whose signature covers the exact bytes.
-   */
-  rawBodyPaths?: string[];
   /** Its name and logger: request ids, access logs and Nest's own messages go through it. */
   runtime: ServiceRuntime;
 }
@@ -37,7 +32,7 @@ export async function createSubgraphApp(
   });
   app.disable('x-powered-by');
   app.use(observeRequests(options.runtime.name, options.runtime.log));
-  const internalOnly = (req: Request, res: Response, next: NextFunction) => {
+  app.use('/graphql', (req: Request, res: Response, next: NextFunction) => {
     if (hasInternalCredential(req, options.internalSecret)) return next();
     res.status(401).json({
       errors: [
@@ -47,18 +42,10 @@ export async function createSubgraphApp(
         },
       ],
     });
-  };
-  app.use('/graphql', internalOnly);
-  const rawPaths = new Set(options.rawBodyPaths ?? []);
-  for (const path of rawPaths) app.use(path, internalOnly);
+  });
   // After the credential check: outsiders are refused before their body is even read. Parser
   // failures (invalid JSON or UTF-8, too large, odd charsets) are answered as JSON errors with a
-  // code by OpsModule's exception filter. A raw body is read first, so the JSON parser skips it.
-  if (rawPaths.size > 0)
-    app.useBodyParser('raw', {
-      limit: options.bodyLimit ?? '1mb',
-      type: (req) => rawPaths.has((req.url ?? '').split('?')[0]!),
-    });
+  // code by OpsModule's exception filter.
   app.useBodyParser('json', jsonBodyOptions(options.bodyLimit ?? '1mb'));
   return app;
 }

@@ -83,8 +83,6 @@ export interface StartSubgraphOptions<
   bus?: B;
   /** Builds the outbox relay: started once the service listens, flushed and stopped on close. */
   relay?(database: D, options: RelayOptions<B>): R;
-  /** Paths outside /graphql with a raw body, for the gateway only (see SubgraphAppOptions). */
-  rawBodyPaths?: string[];
   /** The Nest module, given what it provides. */
   module(parts: SubgraphParts<D, R>): unknown;
   /** After the app is built, before it listens. */
@@ -141,7 +139,6 @@ export async function startSubgraph<
     app = await createSubgraphApp(await options.module(parts), {
       internalSecret: env.INTERNAL_SECRET,
       runtime,
-      ...(options.rawBodyPaths ? { rawBodyPaths: options.rawBodyPaths } : {}),
     });
     const step = { ...parts, app, onClose };
     await options.beforeListen?.(step);

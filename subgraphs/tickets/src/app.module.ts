@@ -19,7 +19,6 @@ import { ReservationsModule } from './reservations/reservations.module.js';
 import { ReservationsRepository } from './reservations/reservations.repository.js';
 import { TiersModule } from './tiers/tiers.module.js';
 import { TiersRepository } from './tiers/tiers.repository.js';
-import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { liveSubscriptions } from './ws.js';
 
 export type { TicketsModuleOptions } from './core.module.js';
@@ -45,7 +44,6 @@ export class TicketsAppModule {
         CheckInModule,
         CancellationsModule,
         NotificationsModule,
-        WebhooksModule,
         subgraphGraphQLModule({
           // What the loaders read from, and the live availability feed for subscriptions.
           imports: [TiersModule, EventDirectoryModule, ReservationsModule, OrdersModule, AvailabilityModule],

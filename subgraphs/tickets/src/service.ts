@@ -20,7 +20,6 @@ import type { BreakerOptions } from './payments/payment-gateway.js';
 import type { PaymentProvider } from './payments/payment-provider.js';
 import { SweepWorker } from './reservations/sweep.worker.js';
 import { cachingVerifier } from './verifier-cache.js';
-import { WEBHOOK_PATHS } from './webhooks/stripe-webhook.controller.js';
 
 export const ticketsMigrations: MigrationSet = {
   schema: 'tickets',
@@ -72,8 +71,6 @@ export async function startTicketsService(
     database: (pool) => createDatabase({ ...pool, schema }),
     migrate: ({ sql, db }) => runMigrations(sql, db, ticketsMigrations),
     bus: deps.bus,
-    // The payment provider's webhooks: signed over the exact bytes, so the body stays raw.
-    rawBodyPaths: WEBHOOK_PATHS,
     relay: ({ db }, options) =>
       new OutboxRelay({
         ...options,

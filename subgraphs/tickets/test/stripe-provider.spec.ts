@@ -65,52 +65,15 @@ describe('StripePaymentProvider against a Stripe-compatible server, through the 
     expect(await provider.findCharge(id)).toBeNull();
   });
 
-  it('answers a card that needs 3-D Secure as ACTION_REQUIRED: the intent stored first, nothing charged', async () => {
+  it('never passes a card that needs 3-D Secure as paid: the intent is canceled, the charge declined', async () => {
     for (const card of ['pm_card_authenticationRequired', 'pm_card_threeDSecure2Required']) {
       const id = orderId();
       const before = fake.charges;
-      const stored: string[] = [];
-      const result = await provider.charge({
-        idempotencyKey: id,
-        token: card,
-        amountCents: 2_500,
-        currency: 'EUR',
-        onReference: async (reference) => void stored.push(reference),
-      });
-      const [intent] = intentOf(id);
-      expect(result).toEqual({
-        ok: false,
-        reason: 'ACTION_REQUIRED',
-        action: { reference: intent!.id, clientSecret: intent!.client_secret, nextAction: 'use_stripe_sdk' },
-      });
-      expect(stored).toEqual([intent!.id]);
-      expect(intent).toMatchObject({ status: 'requires_action' });
+      expect(await charge(id, card)).toEqual({ ok: false, reason: 'DECLINED' });
+      expect(intentOf(id)[0]).toMatchObject({ status: 'canceled' });
       expect(fake.charges).toBe(before);
       expect(await provider.findCharge(id)).toBeNull();
-      expect(await provider.lookup(id, intent!.id)).toMatchObject({ status: 'action_required' });
-      fake.authenticate(intent!.id);
-      expect(await provider.lookup(id, intent!.id)).toEqual({ status: 'ready', reference: intent!.id });
-      expect(await provider.cancel(id, intent!.id)).toEqual({ status: 'canceled', reference: intent!.id });
-      expect(await provider.confirm(id, intent!.id)).toEqual({ ok: false, reason: 'DECLINED' });
-      expect(fake.charges).toBe(before);
     }
-  });
-
-  it('never confirms an intent whose id could not be stored', async () => {
-    const id = orderId();
-    const before = fake.charges;
-    const failing = provider.charge({
-      idempotencyKey: id,
-      token: 'pm_card_visa',
-      amountCents: 2_500,
-      currency: 'EUR',
-      onReference: async () => {
-        throw new Error('database down');
-      },
-    });
-    await expect(failing).rejects.toThrow('database down');
-    expect(intentOf(id)[0]).toMatchObject({ status: 'requires_confirmation' });
-    expect(fake.charges).toBe(before);
   });
 
   it('reports requires_action with what the client needs, and charges only when we confirm again', async () => {

@@ -12,10 +12,8 @@ import { SaleRepository } from './sale.repository.js';
 
 export type Completion = { order: OrderRow; tickets?: TicketRow[] } | { failed: string };
 
-/** Why a PENDING order cannot become a sale; undefined when it can. */
-export function blocker(
-  facts: Pick<CompletionFacts, 'reservationStatus' | 'eventStatus' | 'expired'>,
-): string | undefined {
+/** Why a locked, PENDING order cannot become a sale; undefined when it can. */
+function blocker(facts: CompletionFacts): string | undefined {
   if (facts.reservationStatus !== 'HELD')
     return facts.reservationStatus === 'EXPIRED' ? 'HOLD_EXPIRED' : 'RESERVATION_RELEASED';
   if (facts.eventStatus === 'CANCELLED') return 'EVENT_CANCELLED';
@@ -56,24 +54,8 @@ export class CheckoutSaga {
       return sale;
     }
     // Not sold, nothing written: find out why under the same locks, and undo what must be.
-    const result = await this.closeUnsold(orderId, { state: 'CHARGED', reference });
-    if (!result) throw new Error(`order ${orderId} was not sold but looks sellable`);
-    if ('failed' in result) await this.compensate(orderId);
-    return result;
-  }
-
-  /**
-   * Under the completion locks: a PENDING order that cannot be sold becomes FAILED with the
-   * reason, its hold released as needed, recording where the money is (`payment`). Undefined
-   * when it can still be sold (only possible without a charge: states only move forward, so
-   * what stopped a sale still holds). An order finished meanwhile is reported as it is.
-   */
-  async closeUnsold(
-    orderId: string,
-    payment: { state: 'CHARGED'; reference: string } | { state: 'NONE' },
-  ): Promise<Completion | undefined> {
     let expired = 0;
-    const result = await inTransaction(this.database.db, async (tx): Promise<Completion | undefined> => {
+    const result = await inTransaction(this.database.db, async (tx): Promise<Completion> => {
       expired = 0; // a retried transaction starts over
       const facts = await this.repository.lockForCompletion(tx, orderId);
       if (!facts) throw new Error(`order ${orderId} does not exist`);
@@ -81,22 +63,25 @@ export class CheckoutSaga {
       if (order.status === 'CONFIRMED') return { order }; // finished by someone else
       if (order.status !== 'PENDING') {
         // Given up on (e.g. by recovery) before this charge surfaced: it goes back.
-        if (payment.state === 'CHARGED') await this.repository.recordCharge(tx, order.id, payment.reference);
+        await this.repository.recordCharge(tx, order.id, reference);
         return { failed: order.failureReason ?? 'CHECKOUT_FAILED' };
       }
+      // States only move forward, so what stopped the sale still holds; if not, the order
+      // stays PENDING with its charge and recovery sells it later.
       const reason = blocker(facts);
-      if (!reason) return undefined;
+      if (!reason) throw new Error(`order ${orderId} was not sold but looks sellable`);
       if (facts.reservationStatus === 'HELD') {
         const hold = { id: order.reservationId, eventId: order.eventId, items: facts.items };
         const outcome = reason === 'EVENT_CANCELLED' ? 'RELEASED' : 'EXPIRED';
         await this.inventory.releaseHolds(tx, [hold], { kind: outcome, status: outcome });
         if (outcome === 'EXPIRED') expired = 1;
       }
-      await this.repository.fail(tx, order.id, reason, payment);
+      await this.repository.fail(tx, order.id, reason, { state: 'CHARGED', reference });
       return { failed: reason };
     });
     this.metrics.expired(expired);
     this.outbox.kick();
+    if ('failed' in result) await this.compensate(orderId);
     return result;
   }
 

@@ -7,7 +7,6 @@ import { CheckoutSaga } from './checkout-saga.js';
 import { CheckoutRepository } from './checkout.repository.js';
 import { CheckoutResolver } from './checkout.resolver.js';
 import { CheckoutService } from './checkout.service.js';
-import { PaymentSettlement } from './payment-settlement.js';
 import { RecoveryWorker } from './recovery.worker.js';
 import { SaleRepository } from './sale.repository.js';
 
@@ -17,12 +16,9 @@ import { SaleRepository } from './sale.repository.js';
     CheckoutRepository,
     SaleRepository,
     CheckoutSaga,
-    PaymentSettlement,
     CheckoutService,
     CheckoutResolver,
     RecoveryWorker,
   ],
-  // The webhooks settle payments the way checkout and recovery do.
-  exports: [PaymentSettlement, CheckoutRepository],
 })
 export class CheckoutModule {}

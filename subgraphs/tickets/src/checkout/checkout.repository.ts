@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { schema, type Executor, type TicketsDatabase, type TicketsTx } from '../db/database.js';
 import { anyUuid, prepared } from '@marquee/db';
 import type { OrderRow } from '../orders/orders.repository.js';
@@ -12,11 +12,6 @@ const ri = schema.reservationItems;
 const d = schema.eventDirectory;
 
 type PaymentState = OrderRow['paymentState'];
-/**
- * schema.openSaga as one condition: it is an `or`, and drizzle's `and` does not parenthesise
- * its parts (unwrapped, `a and x or y` would claim every PENDING order, stale or not).
- */
-const openSaga = sql`(${schema.openSaga})`;
 
 /** An order and everything its completion decides on, locked (order, reservation: update; event: share). */
 export interface CompletionFacts {
@@ -67,9 +62,6 @@ export class CheckoutRepository {
               requestHash: sql`${values.requestHash}`.as('request_hash'),
               paymentReference: sql`null`.as('payment_reference'),
               failureReason: sql`null`.as('failure_reason'),
-              paymentIntentId: sql`null`.as('payment_intent_id'),
-              paymentClientSecret: sql`null`.as('payment_client_secret'),
-              paymentNextAction: sql`null`.as('payment_next_action'),
               createdAt: sql`now()`.as('created_at'),
               updatedAt: sql`now()`.as('updated_at'),
               confirmedAt: sql`null`.as('confirmed_at'),
@@ -134,77 +126,10 @@ export class CheckoutRepository {
           failureReason: reason,
           paymentState: payment.state,
           paymentReference: payment.reference ?? null,
-          paymentClientSecret: null,
-          paymentNextAction: null,
           updatedAt: sql`now()`,
         })
         .where(and(eq(o.id, id), eq(o.status, 'PENDING'), inArray(o.paymentState, ['NONE', 'UNKNOWN']))),
     );
-  }
-
-  /** The provider's id for the order's payment, before it is confirmed (see ChargeRequest.onReference). */
-  async recordIntent(id: string, reference: string): Promise<void> {
-    const updated = await this.database.db
-      .update(o)
-      .set({ paymentIntentId: reference, updatedAt: sql`now()` })
-      .where(and(eq(o.id, id), or(isNull(o.paymentIntentId), eq(o.paymentIntentId, reference))))
-      .returning({ id: o.id });
-    // Never confirm a payment the order does not point at: recovery could not find it by id.
-    if (updated.length === 0) throw new Error(`order ${id} already has another payment`);
-  }
-
-  /**
-   * The buyer must act: the PENDING order records what their client needs, and its hold is
-   * extended, once, to `ceilingSeconds` after it was made (never shortened; an expired or
-   * released hold is not revived). The order (undefined if no longer PENDING) and whether its
-   * hold is still live.
-   */
-  async awaitBuyer(
-    id: string,
-    action: { reference: string; clientSecret: string; nextAction: string },
-    ceilingSeconds: number,
-  ): Promise<{ order: OrderRow | undefined; held: boolean }> {
-    return this.database.db.transaction(async (tx) => {
-      const [order] = await tx
-        .update(o)
-        .set({
-          paymentIntentId: action.reference,
-          paymentClientSecret: action.clientSecret,
-          paymentNextAction: action.nextAction,
-          updatedAt: sql`now()`,
-        })
-        .where(and(eq(o.id, id), eq(o.status, 'PENDING')))
-        .returning();
-      if (!order) return { order, held: false };
-      const held = await tx
-        .update(r)
-        .set({
-          expiresAt: sql`greatest(${r.expiresAt}, ${r.createdAt} + make_interval(secs => ${ceilingSeconds}))`,
-          updatedAt: sql`now()`,
-        })
-        .where(and(eq(r.id, order.reservationId), eq(r.status, 'HELD'), gt(r.expiresAt, sql`now()`)))
-        .returning({ id: r.id });
-      return { order, held: held.length > 0 };
-    });
-  }
-
-  /**
-   * What decides whether the order can be sold now (see blocker), read without locks: enough to
-   * decide to give up, as every fact that stops a sale only moves forward.
-   */
-  async saleFacts(
-    id: string,
-  ): Promise<Pick<CompletionFacts, 'reservationStatus' | 'eventStatus' | 'expired'> | undefined> {
-    const [row] = await this.database.db
-      .select({
-        reservationStatus: r.status,
-        expired: sql<boolean>`${r.expiresAt} <= now()`,
-        eventStatus: sql<string>`(select ${d.status} from ${d} where ${d.eventId} = ${r.eventId})`,
-      })
-      .from(o)
-      .innerJoin(r, eq(r.id, o.reservationId))
-      .where(eq(o.id, id));
-    return row;
   }
 
   /** A charge turned up for an order that had not recorded one (whatever its status now). */
@@ -237,7 +162,7 @@ export class CheckoutRepository {
         const [current] = await this.database.db
           .select()
           .from(o)
-          .where(and(eq(o.id, orderId), openSaga));
+          .where(and(eq(o.id, orderId), schema.openSaga));
         return current ? await work(current) : undefined;
       } finally {
         await reserved`select pg_advisory_unlock(hashtextextended(${orderId}, 77))`;
@@ -256,7 +181,7 @@ export class CheckoutRepository {
       const ids = await tx
         .select({ id: o.id })
         .from(o)
-        .where(and(openSaga, sql`${o.updatedAt} < now() - make_interval(secs => ${staleMs / 1000})`))
+        .where(and(schema.openSaga, sql`${o.updatedAt} < now() - make_interval(secs => ${staleMs / 1000})`))
         .orderBy(asc(o.updatedAt))
         .limit(limit)
         .for('update', { skipLocked: true });

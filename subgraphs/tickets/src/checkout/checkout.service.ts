@@ -1,27 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { badInput, conflict, forbidden, isId, notFound, type Logger } from '@marquee/subgraph-kit';
+import { badInput, conflict, forbidden, isId, notFound } from '@marquee/subgraph-kit';
 import { requireUser } from '../access.js';
 import type { TicketsContext } from '../context.js';
 import type { TicketsDatabase } from '../db/database.js';
-import { holdCeilingSeconds, type TicketsEnv } from '../env.js';
+import type { TicketsEnv } from '../env.js';
 import { checkKey, replay, requestHash } from '../idempotency.js';
 import { OrdersRepository, type OrderRow } from '../orders/orders.repository.js';
 import { PaymentGateway, type ChargeOutcome } from '../payments/payment-gateway.js';
 import { ReservationsRepository } from '../reservations/reservations.repository.js';
 import { reportedStatus } from '../reservations/reservations.service.js';
-import type { PaymentAction } from '../payments/payment-provider.js';
-import { CONFIG, DB, LOGGER } from '../tokens.js';
+import { CONFIG, DB } from '../tokens.js';
 import { CheckoutSaga } from './checkout-saga.js';
 import { CheckoutRepository } from './checkout.repository.js';
 import { conflictReason, TicketsMetrics } from '../metrics.js';
-import { PaymentSettlement } from './payment-settlement.js';
 
 /** Why an order FAILED; replaying its key gives the same CONFLICT again. */
 const FAILURES: Record<string, string> = {
   PAYMENT_DECLINED: 'The payment was declined; nothing was charged',
   PAYMENT_TIMEOUT: 'The payment provider did not answer in time; any charge it makes is given back',
   PAYMENT_UNAVAILABLE: 'Payments are unavailable right now; try again shortly',
-  PAYMENT_CANCELED: 'The payment was canceled before it went through; nothing was charged',
   CHECKOUT_INTERRUPTED: 'The checkout was interrupted before the payment went through; nothing was charged',
   HOLD_EXPIRED: 'The hold expired before the payment completed; the charge was refunded',
   RESERVATION_RELEASED: 'The reservation is no longer held; the charge was refunded',
@@ -29,7 +26,7 @@ const FAILURES: Record<string, string> = {
 };
 export const checkoutFailure = (reason: string) =>
   conflict(FAILURES[reason] ?? 'The checkout failed', { reason });
-const PAYMENT_FAILURE: Record<Exclude<ChargeOutcome['kind'], 'charged' | 'action'>, string> = {
+const PAYMENT_FAILURE: Record<Exclude<ChargeOutcome['kind'], 'charged'>, string> = {
   declined: 'PAYMENT_DECLINED',
   timeout: 'PAYMENT_TIMEOUT',
   failed: 'PAYMENT_UNAVAILABLE',
@@ -42,9 +39,6 @@ const PAYMENT_FAILURE: Record<Exclude<ChargeOutcome['kind'], 'charged' | 'action
  * transaction, idempotent by order id; then CheckoutSaga turns the hold into a sale or gives
  * the charge back. A payment that fails leaves the hold in place: the buyer can retry with a
  * new key until it expires. Orders a crash leaves behind are finished by CheckoutRecovery.
- * A payment that needs the buyer (3-D Secure) leaves the order PENDING with what their client
- * needs and the hold extended once; PaymentSettlement finishes it (webhook, a replay of the
- * checkout with the same key, or recovery).
  */
 @Injectable()
 export class CheckoutService {
@@ -54,11 +48,9 @@ export class CheckoutService {
     private readonly orders: OrdersRepository,
     private readonly reservations: ReservationsRepository,
     private readonly payments: PaymentGateway,
-    private readonly settlement: PaymentSettlement,
     @Inject(DB) private readonly database: TicketsDatabase,
     @Inject(CONFIG) private readonly env: TicketsEnv,
     private readonly metrics: TicketsMetrics,
-    @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
   async checkout(ctx: TicketsContext, reservationId: string, token: string, key: string): Promise<OrderRow> {
@@ -107,9 +99,7 @@ export class CheckoutService {
       currency: order.currency,
       token,
       idempotencyKey: order.id,
-      onReference: (reference) => this.repository.recordIntent(order.id, reference),
     });
-    if (outcome.kind === 'action') return this.awaitBuyer(order, outcome.action);
     if (outcome.kind !== 'charged') {
       const reason = PAYMENT_FAILURE[outcome.kind];
       // After a timeout or a provider error a charge may exist: recovery will ask and refund it.
@@ -124,56 +114,15 @@ export class CheckoutService {
     return result.order;
   }
 
-  /**
-   * The order stays PENDING while the buyer acts, its hold extended once (to
-   * HOLD_CEILING_SECONDS after it was made). If the hold is already gone, the payment is
-   * canceled and the checkout fails as any other would.
-   */
-  private async awaitBuyer(order: OrderRow, action: PaymentAction): Promise<OrderRow> {
-    const { order: waiting, held } = await this.repository.awaitBuyer(
-      order.id,
-      action,
-      holdCeilingSeconds(this.env),
-    );
-    if (waiting && held) return waiting;
-    const current = (await this.orders.findById(order.id)) ?? order;
-    if (current.status === 'PENDING') await this.settleNow(current);
-    return this.finished(order.id);
-  }
-
-  /**
-   * The order an earlier call with this key made; waits (bounded) while it is still paying. A
-   * payment waiting for the buyer is looked at again (the client calls once the buyer acted).
-   */
+  /** The order an earlier call with this key made; waits (bounded) while it is still paying. */
   private async replayed(order: OrderRow, hash: string): Promise<OrderRow> {
     replay(order, hash);
     let current = order;
     const deadline = Date.now() + this.env.PAYMENT_TIMEOUT_MS + 2_000;
-    while (current.status === 'PENDING' && !current.paymentClientSecret && Date.now() < deadline) {
+    while (current.status === 'PENDING' && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 50));
       current = (await this.orders.findById(order.id)) ?? current;
     }
-    if (current.status === 'PENDING' && current.paymentClientSecret && this.settlement.handles(current)) {
-      await this.settleNow(current);
-      return this.finished(current.id);
-    }
-    if (current.status === 'FAILED') throw checkoutFailure(current.failureReason ?? 'UNKNOWN');
-    return current;
-  }
-
-  /** Settles the payment if the provider answers; if not, the webhook or recovery finishes it. */
-  private async settleNow(order: OrderRow): Promise<void> {
-    try {
-      await this.settlement.settle(order);
-    } catch (error) {
-      this.log.warn({ orderId: order.id, err: String(error) }, 'could not settle a payment yet');
-    }
-  }
-
-  /** The order as it is now: FAILED is the checkout's CONFLICT, anything else is returned. */
-  private async finished(orderId: string): Promise<OrderRow> {
-    const current = await this.orders.findById(orderId);
-    if (!current) throw notFound('Order');
     if (current.status === 'FAILED') throw checkoutFailure(current.failureReason ?? 'UNKNOWN');
     return current;
   }

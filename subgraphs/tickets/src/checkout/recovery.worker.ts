@@ -5,7 +5,6 @@ import { CONFIG, LOGGER } from '../tokens.js';
 import { WorkerLoop } from '../worker-loop.js';
 import { CheckoutSaga } from './checkout-saga.js';
 import { CheckoutRepository } from './checkout.repository.js';
-import { PaymentSettlement } from './payment-settlement.js';
 
 const BATCH = 50;
 
@@ -13,8 +12,6 @@ export interface RecoveryRun {
   confirmed: number;
   failed: number;
   settled: number;
-  /** Payments still with the buyer (or the provider), hold still live: looked at again later. */
-  waiting: number;
   /** Claimed, but finished or held by another replica by the time it came up. */
   skipped: number;
   errors: number;
@@ -26,9 +23,6 @@ export interface RecoveryRun {
  * back yet, and UNKNOWN payment outcomes. Only orders untouched for CHECKOUT_RECOVERY_AFTER_MS
  * (longer than any live payment may take) are picked, claimed so replicas split the work.
  * The outcome is always a CONFIRMED order with tickets, or a FAILED one with nothing charged.
- * Orders whose payment id is known (it may wait for the buyer) are settled from the
- * provider's state of that payment (PaymentSettlement): sold, failed, or, past the hold's
- * deadline, the payment canceled and the seats released.
  */
 @Injectable()
 export class RecoveryWorker {
@@ -37,7 +31,6 @@ export class RecoveryWorker {
   constructor(
     private readonly repository: CheckoutRepository,
     private readonly saga: CheckoutSaga,
-    private readonly settlement: PaymentSettlement,
     @Inject(CONFIG) private readonly env: TicketsEnv,
     @Inject(LOGGER) private readonly log: Logger,
   ) {
@@ -60,16 +53,14 @@ export class RecoveryWorker {
 
   /** One pass over every open saga old enough to be abandoned. */
   async recoverOnce(): Promise<RecoveryRun> {
-    const run: RecoveryRun = { confirmed: 0, failed: 0, settled: 0, waiting: 0, skipped: 0, errors: 0 };
+    const run: RecoveryRun = { confirmed: 0, failed: 0, settled: 0, skipped: 0, errors: 0 };
     for (;;) {
       const orders = await this.repository.claimOpenSagas(BATCH, this.env.CHECKOUT_RECOVERY_AFTER_MS);
       for (const order of orders) {
         try {
           // A claim is a lease; the lock makes the work exclusive even if the lease runs out.
           const outcome = await this.repository.exclusively(order.id, (current) =>
-            this.settlement.handles(current)
-              ? this.settlement.settle(current, { recovering: true })
-              : this.saga.recover(current),
+            this.saga.recover(current),
           );
           run[outcome ?? 'skipped'] += 1;
         } catch (error) {

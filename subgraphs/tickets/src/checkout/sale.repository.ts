@@ -59,7 +59,7 @@ const SALE = (sql: TicketsDatabase['sql'], orderId: string, reference: string) =
   ), confirmed as (
     update tickets.orders
     set status = 'CONFIRMED', payment_state = 'CHARGED', payment_reference = ${reference},
-      payment_client_secret = null, payment_next_action = null, confirmed_at = now(), updated_at = now()
+      confirmed_at = now(), updated_at = now()
     where id in (select id from facts where ok)
     returning *
   ), issued as (

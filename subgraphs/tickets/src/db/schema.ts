@@ -185,17 +185,6 @@ export const orders = tickets.table(
     paymentReference: text('payment_reference'),
     /** Why a FAILED order failed (PAYMENT_DECLINED, PAYMENT_TIMEOUT, HOLD_EXPIRED, ...). */
     failureReason: text('failure_reason'),
-    /**
-     * The provider's id for the order's payment (Stripe: the PaymentIntent), stored before it is
-     * confirmed: recovery and webhooks find the payment by it. Null for payments settled in one call.
-     */
-    paymentIntentId: text('payment_intent_id'),
-    /**
-     * While the buyer must act (3-D Secure): what their client needs (only the buyer sees it) and
-     * the provider's name for the action. Cleared when the payment settles.
-     */
-    paymentClientSecret: text('payment_client_secret'),
-    paymentNextAction: text('payment_next_action'),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
     confirmedAt: ts('confirmed_at'),
@@ -212,36 +201,7 @@ export const orders = tickets.table(
     // Sagas with work left (see CheckoutRecovery): small, whatever the number of orders.
     // (Spelled without 'UNKNOWN': a new enum value cannot be used in the migration adding it.)
     index('orders_open_saga_idx').on(t.updatedAt).where(openSaga),
-    // Webhooks name the payment, not the order.
-    uniqueIndex('orders_payment_intent_key')
-      .on(t.paymentIntentId)
-      .where(sql`payment_intent_id is not null`),
   ],
-);
-
-export const paymentEventKindEnum = tickets.enum('payment_event_kind', ['REFUNDED', 'DISPUTED']);
-
-/**
- * What the payment provider told us about an order's money after the sale (refunds made at the
- * provider, disputes): one row per provider event, written with its inbox row.
- */
-export const orderPaymentEvents = tickets.table(
-  'order_payment_events',
-  {
-    /** The provider's event id. */
-    eventId: text('event_id').primaryKey(),
-    orderId: uuid('order_id')
-      .notNull()
-      .references(() => orders.id),
-    kind: paymentEventKindEnum('kind').notNull(),
-    /** In the provider's minor units of `currency`, as the event gives them. */
-    amount: integer('amount'),
-    currency: text('currency'),
-    /** Full or partial refund; a dispute's reason. */
-    detail: text('detail'),
-    createdAt: ts('created_at').notNull().defaultNow(),
-  },
-  (t) => [index('order_payment_events_order_idx').on(t.orderId, t.createdAt)],
 );
 
 export const issuedTickets = tickets.table(

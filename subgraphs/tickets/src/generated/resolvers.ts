@@ -53,12 +53,6 @@ export type Mutation = {
    * Pays for a HELD reservation and issues its tickets. The same idempotencyKey returns the same
    * order. Payment problems are CONFLICT with extensions.reason PAYMENT_DECLINED, PAYMENT_TIMEOUT
    * or PAYMENT_UNAVAILABLE; the hold stays, so the buyer can retry with a new key.
-   * When the payment needs the buyer (3-D Secure), the order is returned PENDING with
-   * payment.status REQUIRES_ACTION and payment.clientSecret, and its hold is extended once (to
-   * HOLD_CEILING_SECONDS after the reservation was made). Once the buyer has acted, the provider's
-   * webhook settles it; the client may also call checkout again with the same idempotencyKey to get
-   * the order CONFIRMED (or the payment's failure as CONFLICT, e.g. PAYMENT_DECLINED). A hold that
-   * runs out first cancels the payment: CONFLICT HOLD_EXPIRED, nothing charged.
    */
   checkout: Order;
   /** The buyer, the event's organizer or an ADMIN. CONFIRMED orders only; the tickets become VOID. */
@@ -110,8 +104,6 @@ export type Order = {
   currency: Scalars['String']['output'];
   event: Event;
   id: Scalars['ID']['output'];
-  /** Where the order's money is; while status is PENDING, what the buyer may still have to do. */
-  payment: OrderPayment;
   status: OrderStatus;
   tickets: Array<Ticket>;
   totalCents: Scalars['Int']['output'];
@@ -131,18 +123,6 @@ export type OrderEdge = {
   node: Order;
 };
 
-export type OrderPayment = {
-  __typename?: 'OrderPayment';
-  /**
-   * While REQUIRES_ACTION: what the buyer's client needs to complete the action (Stripe.js: the
-   * PaymentIntent's client secret, for handleNextAction). The buyer only: null for anyone else.
-   */
-  clientSecret?: Maybe<Scalars['String']['output']>;
-  /** While REQUIRES_ACTION: the provider's name for the action (Stripe: next_action.type, e.g. use_stripe_sdk). */
-  nextAction?: Maybe<Scalars['String']['output']>;
-  status: PaymentStatus;
-};
-
 export type OrderStatus =
   | 'CONFIRMED'
   | 'FAILED'
@@ -154,18 +134,6 @@ export type PageInfo = {
   endCursor?: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
 };
-
-export type PaymentStatus =
-  /** Nothing was charged: declined, canceled, or the checkout failed before paying. */
-  | 'FAILED'
-  /** Under way at the provider, or being looked up after a timeout; settles without the buyer. */
-  | 'PROCESSING'
-  /** Paid and given back in full. */
-  | 'REFUNDED'
-  /** The buyer must act first (3-D Secure in their bank's app): see OrderPayment.clientSecret and nextAction. */
-  | 'REQUIRES_ACTION'
-  /** Paid (on a FAILED or REFUNDED order: being given back). */
-  | 'SUCCEEDED';
 
 export type Query = {
   __typename?: 'Query';
@@ -403,11 +371,9 @@ export type ResolversTypes = {
   Order: ResolverTypeWrapper<Order>;
   OrderConnection: ResolverTypeWrapper<OrderConnection>;
   OrderEdge: ResolverTypeWrapper<OrderEdge>;
-  OrderPayment: ResolverTypeWrapper<OrderPayment>;
   OrderStatus: OrderStatus;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
-  PaymentStatus: PaymentStatus;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Reservation: ResolverTypeWrapper<Reservation>;
   ReservationItem: ResolverTypeWrapper<ReservationItem>;
@@ -434,7 +400,6 @@ export type ResolversParentTypes = {
   Order: Order | FederationReferenceTypes['Order'];
   OrderConnection: OrderConnection;
   OrderEdge: OrderEdge;
-  OrderPayment: OrderPayment;
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
   Query: Record<PropertyKey, never>;
@@ -487,7 +452,6 @@ export type OrderResolvers<ContextType = any, ParentType extends ResolversParent
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   event?: Resolver<ResolversTypes['Event'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  payment?: Resolver<ResolversTypes['OrderPayment'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
   tickets?: Resolver<Array<ResolversTypes['Ticket']>, ParentType, ContextType>;
   totalCents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -503,12 +467,6 @@ export type OrderConnectionResolvers<ContextType = any, ParentType extends Resol
 export type OrderEdgeResolvers<ContextType = any, ParentType extends ResolversParentTypes['OrderEdge'] = ResolversParentTypes['OrderEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Order'], ParentType, ContextType>;
-};
-
-export type OrderPaymentResolvers<ContextType = any, ParentType extends ResolversParentTypes['OrderPayment'] = ResolversParentTypes['OrderPayment']> = {
-  clientSecret?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  nextAction?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  status?: Resolver<ResolversTypes['PaymentStatus'], ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = any, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -583,7 +541,6 @@ export type Resolvers<ContextType = any> = {
   Order?: OrderResolvers<ContextType>;
   OrderConnection?: OrderConnectionResolvers<ContextType>;
   OrderEdge?: OrderEdgeResolvers<ContextType>;
-  OrderPayment?: OrderPaymentResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Reservation?: ReservationResolvers<ContextType>;

@@ -41,12 +41,6 @@ export class OrdersRepository {
     return row;
   }
 
-  /** The order paid (or being paid) by this provider payment (a webhook names only the payment). */
-  async findByPaymentIntent(reference: string): Promise<OrderRow | undefined> {
-    const [row] = await this.database.db.select().from(o).where(eq(o.paymentIntentId, reference));
-    return row;
-  }
-
   async findByKey(userId: string, idempotencyKey: string): Promise<OrderRow | undefined> {
     const [row] = await prepared(
       'orders.find-by-key',

@@ -34,11 +34,6 @@ export class OrdersResolver {
   tickets(@Parent() order: OrderRow, @Context() ctx: TicketsContext) {
     return ctx.loaders.ticketsByOrder.load(order.id);
   }
-
-  @ResolveField('payment')
-  payment(@Parent() order: OrderRow, @Context() ctx: TicketsContext) {
-    return this.orders.payment(ctx, order);
-  }
 }
 
 @Resolver('Ticket')

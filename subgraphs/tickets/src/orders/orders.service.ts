@@ -3,7 +3,6 @@ import { isAdmin } from '@marquee/auth';
 import { forbidden, isId, notFound, pageRequest, toConnection } from '@marquee/subgraph-kit';
 import { isOrganizerOf, requireUser } from '../access.js';
 import type { TicketsContext } from '../context.js';
-import type { PaymentStatus } from '../generated/resolvers.js';
 import { EventDirectory } from '../event-directory/event-directory.service.js';
 import { OrdersRepository, type OrderCursor, type OrderRow } from './orders.repository.js';
 
@@ -14,20 +13,6 @@ const isOrderCursor = (value: unknown): value is OrderCursor =>
   typeof (value as OrderCursor).t === 'string' &&
   PG_TIME.test((value as OrderCursor).t) &&
   isId((value as OrderCursor).i);
-
-export interface OrderPaymentView {
-  status: PaymentStatus;
-  clientSecret: string | null;
-  nextAction: string | null;
-}
-
-/** The public PaymentStatus of an order, from its saga state (status, paymentState). */
-export function paymentStatus(order: OrderRow): PaymentStatus {
-  if (order.paymentState === 'REFUNDED') return 'REFUNDED';
-  if (order.paymentState === 'CHARGED') return 'SUCCEEDED';
-  if (order.status === 'PENDING') return order.paymentClientSecret ? 'REQUIRES_ACTION' : 'PROCESSING';
-  return order.paymentState === 'UNKNOWN' ? 'PROCESSING' : 'FAILED';
-}
 
 @Injectable()
 export class OrdersService {
@@ -60,19 +45,6 @@ export class OrdersService {
       isOrganizerOf(ctx.caller, e),
     );
     return isOrganizerOf(ctx.caller, entry);
-  }
-
-  /**
-   * Order.payment, for whoever may see the order; the client secret (it lets a client finish
-   * the payment) only for the buyer.
-   */
-  payment(ctx: TicketsContext, order: OrderRow): OrderPaymentView {
-    const waiting = order.status === 'PENDING' && order.paymentClientSecret !== null;
-    return {
-      status: paymentStatus(order),
-      clientSecret: waiting && ctx.caller.user?.id === order.userId ? order.paymentClientSecret : null,
-      nextAction: waiting ? order.paymentNextAction : null,
-    };
   }
 
   /** User.orders: the user themself or an ADMIN. */

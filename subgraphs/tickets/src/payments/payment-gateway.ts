@@ -2,24 +2,15 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import CircuitBreaker from 'opossum';
 import { BREAKER_OPTIONS, CONFIG, PAYMENT_PROVIDER } from '../tokens.js';
 import type { TicketsEnv } from '../env.js';
-import type {
-  ChargeRequest,
-  ChargeResult,
-  PaymentAction,
-  PaymentEvent,
-  PaymentLookup,
-  PaymentProvider,
-} from './payment-provider.js';
+import type { ChargeRequest, ChargeResult, PaymentProvider } from './payment-provider.js';
 
 /**
  * What became of a charge. `declined` and `unavailable` (the breaker is open: the provider was
  * not even asked) are definite: nothing was charged. After `timeout` and `failed` (the provider
- * threw) a charge may still exist; the order says UNKNOWN until recovery has asked. `action`:
- * nothing charged yet, the buyer must act (the order stays PENDING).
+ * threw) a charge may still exist; the order says UNKNOWN until recovery has asked.
  */
 export type ChargeOutcome =
   | { kind: 'charged'; reference: string }
-  | { kind: 'action'; action: PaymentAction }
   | { kind: 'declined' }
   | { kind: 'timeout' }
   | { kind: 'failed' }
@@ -45,8 +36,6 @@ export class PaymentGateway implements OnModuleDestroy {
   private readonly charger: CircuitBreaker<[ChargeRequest], ChargeResult>;
   private readonly refunder: CircuitBreaker<[string], void>;
   private readonly finder: CircuitBreaker<[string], { reference: string } | null>;
-  /** lookup, confirm and cancel of payments that waited for the buyer. */
-  private readonly settler: CircuitBreaker<[() => Promise<unknown>], unknown>;
 
   constructor(
     @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
@@ -73,11 +62,6 @@ export class PaymentGateway implements OnModuleDestroy {
       name: 'payments.find',
       timeout: env.PAYMENT_TIMEOUT_MS,
     });
-    this.settler = new CircuitBreaker((call: () => Promise<unknown>) => call(), {
-      ...common,
-      name: 'payments.settle',
-      timeout: env.PAYMENT_TIMEOUT_MS,
-    });
   }
 
   acceptsToken(token: string): boolean {
@@ -88,7 +72,7 @@ export class PaymentGateway implements OnModuleDestroy {
     const abort = new AbortController();
     try {
       const result = await this.charger.fire({ ...request, signal: abort.signal });
-      return outcomeOf(result);
+      return result.ok ? { kind: 'charged', reference: result.reference } : { kind: 'declined' };
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code === 'ETIMEDOUT') {
@@ -110,41 +94,6 @@ export class PaymentGateway implements OnModuleDestroy {
     await this.refunder.fire(reference);
   }
 
-  /** Whether the provider's payments can wait for the buyer (lookup, confirm, cancel). */
-  get settlesLater(): boolean {
-    return Boolean(this.provider.lookup && this.provider.confirm && this.provider.cancel);
-  }
-
-  /** The payment's state now; throws when the provider cannot say. */
-  lookup(orderId: string, reference: string): Promise<PaymentLookup | null> {
-    const provider = this.provider;
-    if (!provider.lookup) throw new Error('the payment provider cannot look payments up');
-    return this.settler.fire(() => provider.lookup!(orderId, reference)) as Promise<PaymentLookup | null>;
-  }
-
-  /** Confirms a payment the buyer has acted on; throws when the outcome is not definite. */
-  async confirm(orderId: string, reference: string): Promise<ChargeOutcome> {
-    const provider = this.provider;
-    if (!provider.confirm) throw new Error('the payment provider cannot confirm payments');
-    return outcomeOf((await this.settler.fire(() => provider.confirm!(orderId, reference))) as ChargeResult);
-  }
-
-  /** Cancels an unpaid payment; its state after (succeeded if it was paid meanwhile). */
-  cancel(orderId: string, reference: string): Promise<PaymentLookup> {
-    const provider = this.provider;
-    if (!provider.cancel) throw new Error('the payment provider cannot cancel payments');
-    return this.settler.fire(() => provider.cancel!(orderId, reference)) as Promise<PaymentLookup>;
-  }
-
-  /** Verifies a webhook delivery; undefined when the provider takes no webhooks. Throws if forged. */
-  parseWebhook(payload: Buffer, signature: string): PaymentEvent | undefined {
-    return this.provider.parseWebhook?.(payload, signature);
-  }
-
-  get takesWebhooks(): boolean {
-    return Boolean(this.provider.parseWebhook);
-  }
-
   get chargeBreakerOpen(): boolean {
     return this.charger.opened;
   }
@@ -153,13 +102,5 @@ export class PaymentGateway implements OnModuleDestroy {
     this.charger.shutdown();
     this.refunder.shutdown();
     this.finder.shutdown();
-    this.settler.shutdown();
   }
-}
-
-function outcomeOf(result: ChargeResult): ChargeOutcome {
-  if (result.ok) return { kind: 'charged', reference: result.reference };
-  return result.reason === 'ACTION_REQUIRED'
-    ? { kind: 'action', action: result.action }
-    : { kind: 'declined' };
 }

@@ -3,7 +3,6 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type Stripe from 'stripe';
 import { parseForm } from './form.js';
-import { chargeObject, stripeEvent } from './stripe-events.js';
 
 /**
  * A local server speaking the subset of Stripe's v1 REST API the adapter uses, with the
@@ -12,8 +11,7 @@ import { chargeObject, stripeEvent } from './stripe-events.js';
  * key with the same parameters replays the first response, with others it is a 400.
  * Test PaymentMethods as Stripe documents them: pm_card_visa succeeds, pm_card_chargeDeclined
  * (and ...InsufficientFunds) declines with a 402 card_error, pm_card_authenticationRequired and
- * pm_card_threeDSecure2Required ask for 3-D Secure. Every change of an intent or charge is also
- * kept as the Event Stripe would send (`events`), for tests to deliver as webhooks.
+ * pm_card_threeDSecure2Required ask for 3-D Secure.
  */
 export interface FakeStripe {
   url: string;
@@ -24,16 +22,8 @@ export interface FakeStripe {
   requests: { method: string; path: string; version?: string; idempotencyKey?: string; replayed: boolean }[];
   /** Charges that moved money (one per succeeded confirm). */
   charges: number;
-  /** The events Stripe would send, oldest first (payment_intent.*, charge.refunded, charge.dispute.created). */
-  events: Stripe.Event[];
   /** The buyer passes 3-D Secure: with manual confirmation the intent awaits our confirm. */
   authenticate(intentId: string): void;
-  /** The buyer fails 3-D Secure: the intent wants another payment method (payment_failed). */
-  failAuthentication(intentId: string): void;
-  /** Confirms answer this much later (0: at once); Stripe still confirms if the caller gave up. */
-  slowConfirms(ms: number): void;
-  /** The cardholder disputes the payment (charge.dispute.created). */
-  dispute(intentId: string, reason?: string): Stripe.Event;
   close(): Promise<void>;
 }
 
@@ -52,14 +42,8 @@ export async function startFakeStripe(secretKey = 'sk_test_fake_0123456789abcdef
   const refunds: Stripe.Refund[] = [];
   const requests: FakeStripe['requests'] = [];
   const idempotent = new Map<string, { fingerprint: string; answer: Answer }>();
-  const state = { charges: 0, confirmDelayMs: 0 };
+  const state = { charges: 0 };
   const authenticated = new Set<string>();
-  const events: Stripe.Event[] = [];
-  const emit = (type: string, object: unknown): Stripe.Event => {
-    const event = stripeEvent(type, object);
-    events.push(event);
-    return event;
-  };
 
   const route = (
     method: string,
@@ -113,7 +97,6 @@ export async function startFakeStripe(secretKey = 'sk_test_fake_0123456789abcdef
       status: pm ? 'requires_confirmation' : 'requires_payment_method',
     } as unknown as Intent;
     intents.set(id, intent);
-    emit('payment_intent.created', intent);
     return p.confirm === 'true' ? confirm(intent) : ok(intent);
   }
 
@@ -141,7 +124,6 @@ export async function startFakeStripe(secretKey = 'sk_test_fake_0123456789abcdef
         last_payment_error: error,
         payment_method: null,
       });
-      emit('payment_intent.payment_failed', intent);
       return { status: 402, body: { error: { ...error, payment_intent: intent } } };
     }
     // Authentication is asked once; after it (authenticate()), a confirm goes through.
@@ -150,7 +132,6 @@ export async function startFakeStripe(secretKey = 'sk_test_fake_0123456789abcdef
         status: 'requires_action',
         next_action: { type: 'use_stripe_sdk', use_stripe_sdk: { type: 'three_d_secure_redirect' } },
       });
-      emit('payment_intent.requires_action', intent);
       return ok(intent);
     }
     state.charges += 1;
@@ -160,7 +141,6 @@ export async function startFakeStripe(secretKey = 'sk_test_fake_0123456789abcdef
       latest_charge: `ch_${randomBytes(12).toString('hex')}`,
       next_action: null,
     });
-    emit('payment_intent.succeeded', intent);
     return ok(intent);
   }
 
@@ -173,7 +153,6 @@ export async function startFakeStripe(secretKey = 'sk_test_fake_0123456789abcdef
       cancellation_reason: 'requested_by_customer',
       next_action: null,
     });
-    emit('payment_intent.canceled', intent);
     return ok(intent);
   }
 
@@ -230,7 +209,6 @@ export async function startFakeStripe(secretKey = 'sk_test_fake_0123456789abcdef
       status: 'succeeded',
     } as unknown as Stripe.Refund;
     refunds.push(row);
-    emit('charge.refunded', chargeObject(intent, refunds));
     return ok(row);
   }
 
@@ -267,8 +245,6 @@ export async function startFakeStripe(secretKey = 'sk_test_fake_0123456789abcdef
       );
     }
     const params = parseForm(body);
-    if (state.confirmDelayMs > 0 && url.pathname.endsWith('/confirm'))
-      await new Promise((resolve) => setTimeout(resolve, state.confirmDelayMs));
     if (method === 'POST' && key) {
       const fingerprint = `${url.pathname}?${JSON.stringify(params)}`;
       const earlier = idempotent.get(key);
@@ -306,44 +282,11 @@ export async function startFakeStripe(secretKey = 'sk_test_fake_0123456789abcdef
     get charges() {
       return state.charges;
     },
-    events,
     authenticate(intentId) {
       const intent = intents.get(intentId);
       if (intent?.status !== 'requires_action') throw new Error(`${intentId} does not await the buyer`);
       authenticated.add(intentId);
       Object.assign(intent, { status: 'requires_confirmation', next_action: null });
-    },
-    slowConfirms(ms) {
-      state.confirmDelayMs = ms;
-    },
-    failAuthentication(intentId) {
-      const intent = intents.get(intentId);
-      if (intent?.status !== 'requires_action') throw new Error(`${intentId} does not await the buyer`);
-      Object.assign(intent, {
-        status: 'requires_payment_method',
-        next_action: null,
-        payment_method: null,
-        last_payment_error: {
-          type: 'card_error',
-          code: 'payment_intent_authentication_failure',
-          message: 'The provided PaymentMethod has failed authentication.',
-        },
-      });
-      emit('payment_intent.payment_failed', intent);
-    },
-    dispute(intentId, reason = 'fraudulent') {
-      const intent = intents.get(intentId);
-      if (intent?.status !== 'succeeded') throw new Error(`${intentId} was not paid`);
-      return emit('charge.dispute.created', {
-        id: `dp_${randomBytes(12).toString('hex')}`,
-        object: 'dispute',
-        amount: intent.amount_received,
-        charge: intent.latest_charge,
-        currency: intent.currency,
-        payment_intent: intent.id,
-        reason,
-        status: 'needs_response',
-      });
     },
     close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
   };

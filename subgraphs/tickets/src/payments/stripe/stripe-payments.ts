@@ -21,8 +21,6 @@ export interface PayRequest {
   paymentMethod: string;
   /** Checked between creating and confirming: a caller that gave up is never charged. */
   signal?: AbortSignal;
-  /** Called with the intent's id after creating and before confirming; if it throws, no confirm. */
-  onIntent?: (intentId: string) => Promise<void>;
 }
 
 export interface RefundRequest {
@@ -65,7 +63,6 @@ export class StripePayments {
       },
       { idempotencyKey: request.orderId },
     );
-    await request.onIntent?.(intent.id);
     if (intent.status !== 'requires_confirmation') return stateOf(intent);
     if (request.signal?.aborted) {
       await this.cancel(intent.id, request.orderId);
@@ -75,9 +72,8 @@ export class StripePayments {
   }
 
   /**
-   * Confirms the intent (attempt 1 at checkout; attempt 2 once the buyer authenticated). Each
-   * attempt has its own key: a replay returns that attempt's answer. An intent that cannot be
-   * confirmed any more (already succeeded, canceled) answers its current state.
+   * Confirms the intent (attempt 1 at checkout; phase 2 confirms again, attempt 2, once the
+   * buyer authenticated). Each attempt has its own key: a replay returns that attempt's answer.
    */
   async confirm(orderId: string, intentId: string, attempt = 1): Promise<IntentState> {
     try {
@@ -90,8 +86,6 @@ export class StripePayments {
     } catch (error) {
       const declined = declineOf(error, intentId);
       if (declined) return declined;
-      if (codeOf(error) === 'payment_intent_unexpected_state')
-        return stateOf(await this.stripe.paymentIntents.retrieve(intentId));
       throw error;
     }
   }
@@ -99,7 +93,7 @@ export class StripePayments {
   /**
    * The order's intent: by id when we know it (strongly consistent), else by Stripe's search on
    * metadata.orderId, which is eventually consistent (Stripe documents a lag of usually under a
-   * minute): the saga stores the intent id on the order so recovery rarely depends on search.
+   * minute): phase 2 stores the intent id on the order so recovery never depends on search.
    */
   async find(orderId: string, intentId?: string): Promise<IntentState | null> {
     if (intentId) return stateOf(await this.stripe.paymentIntents.retrieve(intentId));
