@@ -32,10 +32,9 @@ import { clientIpResolver } from './http/client-ip.js';
 import { createSubscriptions, type Subscriptions } from './subscriptions/index.js';
 import { SupergraphSource, type ReloadResult } from './supergraph/source.js';
 import { PRODUCTION_OPS_PORT, subgraphUrlOverrides, type GatewayEnv } from './env.js';
-import { applyHttpHygiene, corsPolicy, securityHeaders } from './http/hygiene.js';
+import { applyHttpHygiene, corsPolicy } from './http/hygiene.js';
 import { GatewayOpsModule, hideOpsRoutes, startOpsServer } from './http/ops-server.js';
 import { listenGateway } from './http/public-port.js';
-import { STRIPE_WEBHOOK_PATH, stripeWebhooks } from './http/webhooks.js';
 import { subgraphMetrics } from './transport/subgraph-metrics.js';
 
 export const DEFAULT_SUPERGRAPH_PATH = fileURLToPath(new URL('../supergraph.graphql', import.meta.url));
@@ -149,18 +148,6 @@ export async function startGateway(env: GatewayEnv, deps: GatewayDeps = {}): Pro
     bodyParser: false,
   });
   app.use(observeRequests('gateway', log)); // request id (forwarded to subgraphs), access log
-  // Before the JSON body parser: Stripe signs the exact bytes it sends (see http/webhooks.ts).
-  app.use(
-    STRIPE_WEBHOOK_PATH,
-    securityHeaders(env),
-    stripeWebhooks({
-      ticketsUrl: () => routed.get('tickets') ?? urls.tickets,
-      internalSecret: env.INTERNAL_SECRET,
-      timeoutMs: env.SUBGRAPH_TIMEOUT_MS,
-      rateLimit: (key) => admission.rateLimit(key, env.RATE_LIMIT_IP_PER_MINUTE),
-      metrics: runtime.metrics,
-    }),
-  );
   applyHttpHygiene(app, env); // security headers, CORS, body limit, server timeouts
   const opsPort = env.OPS_PORT ?? (production ? PRODUCTION_OPS_PORT : undefined);
   if (opsPort !== undefined) hideOpsRoutes(app);

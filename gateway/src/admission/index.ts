@@ -56,8 +56,6 @@ export function createAdmission(
     admit: (caller: Caller, request: Parameters<typeof admit>[2]) => admit(deps, caller, request),
     /** Rate limits and credentials only: what opening a graphql-ws connection is checked for. */
     identify: (caller: Caller) => identify(deps, caller),
-    /** One more request counted under `key` (routes outside GraphQL): seconds to wait when over, else undefined. */
-    rateLimit: (key: string, perMinute: number) => deps.rateLimits.take(key, perMinute),
     /** The registered operations' names: the bounded set of metric labels. */
     operationNames: () => registered.names(),
     // graphql-armor is typed against Apollo's CJS build; the plugin itself is context-agnostic.

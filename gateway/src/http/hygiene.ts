@@ -43,25 +43,6 @@ export function corsPolicy(env: Pick<GatewayEnv, 'NODE_ENV' | 'CORS_ORIGINS'>) {
   return { any, allowed };
 }
 
-/** Security headers (helmet) on every answer, the routes mounted before the hygiene (webhooks) too. */
-export function securityHeaders(env: Pick<GatewayEnv, 'NODE_ENV'>) {
-  return helmet({
-    // The API answers JSON only; the playground page sends its own, looser policy.
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'none'"],
-        baseUri: ["'none'"],
-        formAction: ["'none'"],
-        frameAncestors: ["'none'"],
-      },
-    },
-    // Browsers ignore HSTS over plain HTTP; in production the gateway sits behind TLS.
-    strictTransportSecurity:
-      env.NODE_ENV === 'production' ? { maxAge: 31_536_000, includeSubDomains: true } : false,
-  });
-}
-
 /**
  * The gateway's HTTP hygiene, applied before any route: security headers (helmet), CORS from
  * an allow-list, the JSON body parser with its size limit (failures become JSON errors with a
@@ -69,8 +50,24 @@ export function securityHeaders(env: Pick<GatewayEnv, 'NODE_ENV'>) {
  * against slow clients.
  */
 export function applyHttpHygiene(app: NestExpressApplication, env: HygieneEnv): void {
+  const production = env.NODE_ENV === 'production';
   app.disable('x-powered-by');
-  app.use(securityHeaders(env));
+  app.use(
+    helmet({
+      // The API answers JSON only; the playground page sends its own, looser policy.
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'none'"],
+          baseUri: ["'none'"],
+          formAction: ["'none'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+      // Browsers ignore HSTS over plain HTTP; in production the gateway sits behind TLS.
+      strictTransportSecurity: production ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    }),
+  );
 
   const cors = corsPolicy(env);
   app.enableCors({
