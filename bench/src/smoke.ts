@@ -15,7 +15,18 @@ const LIMIT_MS = 5 * 60_000;
 const { scripts } = JSON.parse(readFileSync(`${repoRoot}package.json`, 'utf8')) as {
   scripts: Record<string, string>;
 };
-const names = Object.keys(scripts).filter((name) => /^(bench|eval):/.test(name) && name !== 'bench:smoke');
+const all = Object.keys(scripts).filter((name) => /^(bench|eval):/.test(name) && name !== 'bench:smoke');
+// Named on the command line (as .ci/run does, so its list is readable there), the names must be
+// all of them: a benchmark added to package.json but not to that list fails here, not silently.
+const listed = process.argv.slice(2);
+const unlisted = listed.length > 0 ? all.filter((name) => !listed.includes(name)) : [];
+const unknown = listed.filter((name) => !all.includes(name));
+if (unlisted.length > 0 || unknown.length > 0) {
+  if (unlisted.length > 0) console.log(`bench:smoke: not listed: ${unlisted.join(', ')}`);
+  if (unknown.length > 0) console.log(`bench:smoke: no such script: ${unknown.join(', ')}`);
+  process.exit(1);
+}
+const names = listed.length > 0 ? listed : all;
 
 const failed: string[] = [];
 for (const name of names) {
